@@ -1,0 +1,97 @@
+// Package lambda is the Object Lambda function: it decodes the event S3
+// sends, fetches the original object through the presigned inputS3Url, runs
+// it through the chain of transforms the access point's payload names, and
+// answers GetObject through WriteGetObjectResponse.
+package lambda
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/olkit/olkit/s3err"
+	"github.com/olkit/olkit/writeresponse"
+)
+
+// Responder answers a GetObject call; *writeresponse.Client is one.
+type Responder interface {
+	Write(ctx context.Context, route, token string, resp writeresponse.Response) error
+	Fail(ctx context.Context, route, token string, e *s3err.Error) error
+}
+
+// DefaultDeadlineMargin is how long before the Lambda deadline the handler
+// stops reading and answers, so that it ends with an answer of its own
+// rather than being killed mid-call.
+const DefaultDeadlineMargin = time.Second
+
+// Handler serves S3 Object Lambda events.
+type Handler struct {
+	// Responder sends the WGOR answers.
+	Responder Responder
+	// HTTPClient fetches inputS3Url. It must not decompress responses.
+	HTTPClient *http.Client
+	// DefaultPayload is the chain used when the access point's payload is
+	// blank; New takes it from the OLKIT_TRANSFORMS environment variable.
+	DefaultPayload string
+	// Logger receives one line per request; object contents never reach it.
+	Logger *slog.Logger
+	// DeadlineMargin is how long before the context's deadline the handler
+	// gives up and answers with an error.
+	DeadlineMargin time.Duration
+}
+
+// New returns a Handler answering through r, with the chain fallback from
+// OLKIT_TRANSFORMS and JSON logs on standard error (CloudWatch in Lambda).
+func New(r Responder) *Handler {
+	return &Handler{
+		Responder:      r,
+		HTTPClient:     &http.Client{Transport: &http.Transport{DisableCompression: true, Proxy: http.ProxyFromEnvironment}},
+		DefaultPayload: os.Getenv("OLKIT_TRANSFORMS"),
+		Logger:         slog.New(slog.NewJSONHandler(os.Stderr, nil)),
+		DeadlineMargin: DefaultDeadlineMargin,
+	}
+}
+
+// NewFromEnv returns a Handler whose WGOR client comes from the default AWS
+// configuration, sent to AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL when set.
+func NewFromEnv(ctx context.Context) (*Handler, error) {
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("lambda: loading AWS configuration: %w", err)
+	}
+	return New(writeresponse.New(cfg, writeresponse.WithEndpoint(writeresponse.EndpointFromEnv()))), nil
+}
+
+// Result is what the function returns to the Lambda service. For GetObject
+// the answer went through WGOR and this only records its status; for HEAD
+// and List it is the answer itself.
+type Result struct {
+	StatusCode   int               `json:"statusCode"`
+	ErrorCode    string            `json:"errorCode,omitempty"`
+	ErrorMessage string            `json:"errorMessage,omitempty"`
+	Headers      map[string]string `json:"headers,omitempty"`
+}
+
+// Handle serves one event. GetObject is answered through WGOR; an error is
+// returned only when no complete answer could be given (the WGOR call itself
+// failed, or the body failed mid-stream and the download was aborted), so
+// that Lambda counts the invocation as failed.
+func (h *Handler) Handle(ctx context.Context, ev events.S3ObjectLambdaEvent) (*Result, error) {
+	switch {
+	case ev.GetObjectContext != nil:
+		return h.getObject(ctx, &ev)
+	case ev.HeadObjectContext != nil, ev.ListObjectsContext != nil, ev.ListObjectsV2Context != nil:
+		return &Result{
+			StatusCode:   http.StatusNotImplemented,
+			ErrorCode:    "NotImplemented",
+			ErrorMessage: "olkit does not yet transform HEAD or List requests; remove them from the access point's transformed actions",
+		}, nil
+	}
+	return nil, fmt.Errorf("lambda: event %s has no getObjectContext, headObjectContext, listObjectsContext or listObjectsV2Context", ev.XAmzRequestID)
+}

@@ -1,0 +1,216 @@
+package transforms
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/olkit/olkit/s3err"
+)
+
+// Spec names one stage of a chain and its options, as the payload gives it.
+type Spec struct {
+	Name    string          `json:"name"`
+	Options json.RawMessage `json:"options,omitempty"`
+}
+
+// Payload is the JSON an access point's payload holds:
+//
+//	{"transforms":[{"name":"decompress"},{"name":"redact","options":{...}}]}
+type Payload struct {
+	Transforms []Spec `json:"transforms"`
+}
+
+// A Chain is the ordered list of transforms one request runs through. The
+// zero Chain is the identity: it hands the stream on untouched.
+type Chain struct {
+	stages []stage
+}
+
+type stage struct {
+	name string
+	t    Transform
+}
+
+// ParseChain builds the Chain a payload describes. A blank payload, "{}" and
+// an empty list all mean the identity. Any fault — JSON that does not parse,
+// an unknown field or transform name, options the transform refuses — is a
+// 400 InvalidRequest *s3err.Error whose message names the fault, so the
+// caller and the log both see what to fix.
+func ParseChain(payload string) (*Chain, error) {
+	if strings.TrimSpace(payload) == "" {
+		return &Chain{}, nil
+	}
+	dec := json.NewDecoder(strings.NewReader(payload))
+	dec.DisallowUnknownFields()
+	var p Payload
+	if err := dec.Decode(&p); err != nil {
+		return nil, s3err.InvalidRequest("olkit: the access point payload is not a valid transform list: %v", err)
+	}
+	if dec.More() {
+		return nil, s3err.InvalidRequest("olkit: the access point payload has data after its JSON object")
+	}
+	c := &Chain{}
+	for i, spec := range p.Transforms {
+		t, err := build(spec)
+		if err != nil {
+			return nil, s3err.InvalidRequest("olkit: transform %d (%q) in the access point payload: %v", i+1, spec.Name, err)
+		}
+		c.stages = append(c.stages, stage{name: spec.Name, t: t})
+	}
+	return c, nil
+}
+
+// build calls the named factory, turning a panic in a plugin's option
+// parsing into an error: a bad payload must never take the function down.
+func build(spec Spec) (t Transform, err error) {
+	if spec.Name == "" {
+		return nil, errors.New(`missing "name"`)
+	}
+	factory, err := lookup(spec.Name)
+	if err != nil {
+		return nil, err
+	}
+	opts := spec.Options
+	if bytes.Equal(bytes.TrimSpace(opts), []byte("null")) {
+		opts = nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			t, err = nil, fmt.Errorf("options rejected: %v", r)
+		}
+	}()
+	t, err = factory(opts)
+	if err == nil && t == nil {
+		err = errors.New("the transform's factory returned no transform")
+	}
+	return t, err
+}
+
+// Names returns the names of the chain's stages in order; an identity chain
+// has none.
+func (c *Chain) Names() []string {
+	names := make([]string, len(c.stages))
+	for i, s := range c.stages {
+		names[i] = s.name
+	}
+	return names
+}
+
+// PreservesBytes reports whether every stage hands on its input bytes
+// unchanged, so the output is the original object byte for byte.
+func (c *Chain) PreservesBytes() bool {
+	for _, s := range c.stages {
+		if !preserves(s.t) {
+			return false
+		}
+	}
+	return true
+}
+
+func preserves(t Transform) bool {
+	p, ok := t.(Preserver)
+	return ok && p.PreservesBytes()
+}
+
+// Apply runs r through every stage and returns the output stream, which
+// the caller must Close to release what the stages hold (decoders, temporary
+// files). obj starts as the original's description and ends as the output's.
+// Before each stage that may change bytes, obj.ForgetBytes drops what
+// described the old bytes.
+func (c *Chain) Apply(ctx context.Context, obj *Object, r io.Reader) (io.ReadCloser, error) {
+	if obj.Header == nil {
+		obj.Header = http.Header{}
+	}
+	if obj.Query == nil {
+		obj.Query = url.Values{}
+	}
+	out := &output{r: r}
+	for _, s := range c.stages {
+		if !preserves(s.t) {
+			obj.ForgetBytes()
+		}
+		next, err := s.t.Apply(ctx, obj, out.r)
+		if err != nil {
+			out.Close()
+			return nil, stageError(s.name, err)
+		}
+		if next == nil {
+			out.Close()
+			return nil, stageError(s.name, errors.New("returned no reader"))
+		}
+		if cl, ok := next.(io.Closer); ok {
+			out.closers = append(out.closers, cl)
+		}
+		out.r = &stageReader{name: s.name, r: next}
+	}
+	return out, nil
+}
+
+// stageError keeps an *s3err.Error meant for the caller as it is, and names
+// the stage in any other error, which the caller will see as InternalError.
+func stageError(name string, err error) error {
+	var e *s3err.Error
+	if errors.As(err, &e) || err == io.EOF {
+		return err
+	}
+	return fmt.Errorf("transform %q: %w", name, err)
+}
+
+// stageReader names its stage in the errors its reader returns.
+type stageReader struct {
+	name string
+	r    io.Reader
+}
+
+func (s *stageReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil {
+		err = stageError(s.name, err)
+	}
+	return n, err
+}
+
+// output is the chain's last reader; Close closes every stage that can be
+// closed, last stage first.
+type output struct {
+	r       io.Reader
+	closers []io.Closer
+	closed  bool
+}
+
+func (o *output) Read(p []byte) (int, error) { return o.r.Read(p) }
+
+func (o *output) Close() error {
+	if o.closed {
+		return nil
+	}
+	o.closed = true
+	var errs []error
+	for i := len(o.closers) - 1; i >= 0; i-- {
+		errs = append(errs, o.closers[i].Close())
+	}
+	return errors.Join(errs...)
+}
+
+// identity hands its input on unchanged; "identity" in a payload is the same
+// as an empty chain, and useful to say so explicitly.
+type identity struct{}
+
+func (identity) Apply(_ context.Context, _ *Object, r io.Reader) (io.Reader, error) { return r, nil }
+func (identity) PreservesBytes() bool                                               { return true }
+
+func init() {
+	Register("identity", func(opts json.RawMessage) (Transform, error) {
+		if len(opts) > 0 && !bytes.Equal(bytes.TrimSpace(opts), []byte("{}")) {
+			return nil, errors.New("identity takes no options")
+		}
+		return identity{}, nil
+	})
+}
