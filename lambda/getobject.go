@@ -64,6 +64,9 @@ func (h *Handler) getObject(ctx context.Context, ev *events.S3ObjectLambdaEvent)
 		return rq.fail(ctx, s3err.From(err))
 	}
 	rq.chain = chain.Names()
+	if e := unsupported(ev.UserRequest.Headers, query); e != nil {
+		return rq.fail(ctx, e)
+	}
 
 	resp, err := fetchOriginal(work, h.HTTPClient, ev.GetObjectContext.InputS3URL, ev.UserRequest.Headers)
 	if err != nil {
@@ -107,6 +110,21 @@ func (rq *request) stream(ctx, work context.Context, obj *transforms.Object, bod
 	rq.out.r = body
 	resp := writeresponse.Response{Status: http.StatusOK, Header: obj.Header, Size: size, Body: &rq.out}
 	return rq.write(work, resp)
+}
+
+// unsupported refuses what the handler cannot yet answer correctly. A
+// ranged or part GET answered with the whole object would be a wrong
+// success (parallel downloaders would stitch a corrupt file). S3 itself
+// answers 501 when an access point does not allow the feature, but WGOR
+// accepts no 501, and a 500 would be retried: so 400, saying why.
+func unsupported(headers map[string]string, query url.Values) *s3err.Error {
+	if _, ok := lookupHeader(headers, "Range"); ok {
+		return s3err.InvalidRequest("olkit does not serve Range requests yet; request the whole object")
+	}
+	if query.Has("partNumber") {
+		return s3err.InvalidRequest("olkit does not serve partNumber requests yet; request the whole object")
+	}
+	return nil
 }
 
 // readSome reads until it has at least one byte or an error.

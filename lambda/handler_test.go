@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/olkit/olkit/internal/fakes3"
+	"github.com/olkit/olkit/internal/syncbuf"
 	"github.com/olkit/olkit/lambda"
 	"github.com/olkit/olkit/s3err"
 	"github.com/olkit/olkit/transforms"
@@ -63,28 +63,10 @@ func (failing) Read([]byte) (int, error) {
 	return 0, s3err.New(http.StatusBadRequest, "UnexpectedContent", "test-fail: corrupt input")
 }
 
-// syncBuffer is a log sink safe for the handler's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type env struct {
 	s3   *fakes3.Server
 	h    *lambda.Handler
-	logs *syncBuffer
+	logs *syncbuf.Buffer
 }
 
 func setup(t testing.TB) *env {
@@ -95,7 +77,7 @@ func setup(t testing.TB) *env {
 	}
 	h := lambda.New(writeresponse.New(cfg, writeresponse.WithEndpoint(srv.URL)))
 	h.DefaultPayload = ""
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	h.Logger = slog.New(slog.NewJSONHandler(logs, nil))
 	return &env{s3: srv, h: h, logs: logs}
 }
@@ -499,4 +481,22 @@ func TestWGORFailureIsReported(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, strings.Contains(err.Error(), "WriteGetObjectResponse"), err.Error())
 	assert.False(t, errors.Is(err, context.Canceled))
+}
+
+func TestRangeAndPartNumberAreRefusedNotIgnored(t *testing.T) {
+	e := setup(t)
+	e.s3.Put("doc", bytesObject([]byte("0123456789"), nil))
+	w, _, err := e.get(t, "doc", "", map[string]string{"Range": "bytes=0-3"})
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusBadRequest, w.Status)
+	assert.Equal(t, "InvalidRequest", w.ErrorCode)
+	assert.Contains(t, w.ErrorMessage, "Range")
+	assert.Zero(t, w.BodyLen, "never the whole object for a ranged GET")
+
+	ev := e.s3.Event("doc", "", nil)
+	ev.UserRequest.URL += "?partNumber=1"
+	res, err := e.h.Handle(context.Background(), ev)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusBadRequest, res.StatusCode)
+	assert.Contains(t, res.ErrorMessage, "partNumber")
 }

@@ -53,7 +53,7 @@ func ParseChain(payload string) (*Chain, error) {
 	if err := dec.Decode(&p); err != nil {
 		return nil, s3err.InvalidRequest("olkit: the access point payload is not a valid transform list: %v", err)
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, s3err.InvalidRequest("olkit: the access point payload has data after its JSON object")
 	}
 	c := &Chain{}
@@ -155,13 +155,24 @@ func (c *Chain) Apply(ctx context.Context, obj *Object, r io.Reader) (io.ReadClo
 
 // stageError keeps an *s3err.Error meant for the caller as it is, and names
 // the stage in any other error, which the caller will see as InternalError.
+// An error already named by an earlier stage keeps that stage's name.
 func stageError(name string, err error) error {
 	var e *s3err.Error
-	if errors.As(err, &e) || err == io.EOF {
+	var f *stageFailure
+	if err == io.EOF || errors.As(err, &e) || errors.As(err, &f) {
 		return err
 	}
-	return fmt.Errorf("transform %q: %w", name, err)
+	return &stageFailure{stage: name, err: err}
 }
+
+// stageFailure is an error that names the stage it came from.
+type stageFailure struct {
+	stage string
+	err   error
+}
+
+func (f *stageFailure) Error() string { return fmt.Sprintf("transform %q: %v", f.stage, f.err) }
+func (f *stageFailure) Unwrap() error { return f.err }
 
 // stageReader names its stage in the errors its reader returns.
 type stageReader struct {

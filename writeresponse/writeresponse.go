@@ -40,8 +40,12 @@ type Client struct {
 
 // New returns a Client using cfg. Pass WithEndpoint to send WGOR to a local
 // endpoint (the emulator) rather than to S3.
+//
+// Retries are off: the request token is single-use, a streamed body cannot
+// be replayed, and a retried error answer would only repeat the fault.
 func New(cfg aws.Config, optFns ...func(*s3.Options)) *Client {
-	return &Client{api: s3.NewFromConfig(cfg, optFns...)}
+	noRetry := func(o *s3.Options) { o.Retryer = aws.NopRetryer{} }
+	return &Client{api: s3.NewFromConfig(cfg, append([]func(*s3.Options){noRetry}, optFns...)...)}
 }
 
 // EndpointFromEnv returns the S3 endpoint the environment names, as the
@@ -115,11 +119,11 @@ func (c *Client) Fail(ctx context.Context, route, token string, e *s3err.Error) 
 // reject (it must match ^[A-Z][a-zA-Z]+$) is replaced by the usual code for
 // the status; the message is made safe for an HTTP header.
 func ErrorInput(route, token string, e *s3err.Error) *s3.WriteGetObjectResponseInput {
+	status := errorStatus(e.Status)
 	code := e.Code
 	if !s3err.ValidCode(code) {
-		code = s3err.CodeFor(e.Status)
+		code = s3err.CodeFor(status)
 	}
-	status := errorStatus(e.Status)
 	return &s3.WriteGetObjectResponseInput{
 		RequestRoute: aws.String(route),
 		RequestToken: aws.String(token),
