@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/olkit/olkit/s3err"
@@ -122,8 +123,11 @@ func preserves(t Transform) bool {
 // Apply runs r through every stage and returns the output stream, which
 // the caller must Close to release what the stages hold (decoders, temporary
 // files). obj starts as the original's description and ends as the output's.
-// Before each stage that may change bytes, obj.ForgetBytes drops what
-// described the old bytes.
+//
+// Each stage sees its input fully described (length, ETag, checksums,
+// Source). After a stage that may change bytes, whatever of that it left
+// untouched is dropped, since it described the old bytes; what the stage set
+// itself (a new Size, say) stays.
 func (c *Chain) Apply(ctx context.Context, obj *Object, r io.Reader) (io.ReadCloser, error) {
 	if obj.Header == nil {
 		obj.Header = http.Header{}
@@ -133,8 +137,10 @@ func (c *Chain) Apply(ctx context.Context, obj *Object, r io.Reader) (io.ReadClo
 	}
 	out := &output{r: r}
 	for _, s := range c.stages {
-		if !preserves(s.t) {
-			obj.ForgetBytes()
+		keep := preserves(s.t)
+		var before byteState
+		if !keep {
+			before = snapshot(obj)
 		}
 		next, err := s.t.Apply(ctx, obj, out.r)
 		if err != nil {
@@ -149,8 +155,43 @@ func (c *Chain) Apply(ctx context.Context, obj *Object, r io.Reader) (io.ReadClo
 			out.closers = append(out.closers, cl)
 		}
 		out.r = &stageReader{name: s.name, r: next}
+		if !keep {
+			before.forgetUnchanged(obj)
+		}
 	}
 	return out, nil
+}
+
+// byteState is what described a stage's input bytes before it ran.
+type byteState struct {
+	size   int64
+	header map[string][]string
+}
+
+func snapshot(obj *Object) byteState {
+	st := byteState{size: obj.Size, header: map[string][]string{}}
+	for _, h := range byteHeaders {
+		if v := obj.Header.Values(h); len(v) > 0 {
+			st.header[h] = slices.Clone(v)
+		}
+	}
+	return st
+}
+
+// forgetUnchanged drops what still describes the input: the size and byte
+// headers the stage did not set anew. Source always goes: a stage that
+// changes bytes cannot leave random access to its input standing for its
+// output.
+func (st byteState) forgetUnchanged(obj *Object) {
+	if obj.Size == st.size {
+		obj.Size = -1
+	}
+	obj.Source = nil
+	for h, v := range st.header {
+		if slices.Equal(obj.Header.Values(h), v) {
+			obj.Header.Del(h)
+		}
+	}
 }
 
 // stageError keeps an *s3err.Error meant for the caller as it is, and names

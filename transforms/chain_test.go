@@ -417,7 +417,7 @@ func recordInto(s *seen) transforms.Func {
 	}
 }
 
-func TestApplyForgetsBytesBeforeNonPreserver(t *testing.T) {
+func TestApplySeesInputThenForgetsBytes(t *testing.T) {
 	var in seen
 	c := mustParse(t, payload(stage("chaintest-hook", hook(t, recordInto(&in)))))
 	assert.False(t, c.PreservesBytes())
@@ -427,8 +427,8 @@ func TestApplyForgetsBytesBeforeNonPreserver(t *testing.T) {
 	require.NoError(t, err)
 	defer rc.Close()
 
-	// Forgotten before the stage ran, not only afterwards.
-	assertBytesForgotten(t, in.size, in.header)
+	// The stage sees its input described; afterwards that is gone.
+	assertBytesKept(t, in.size, in.header)
 	assertBytesForgotten(t, obj.Size, obj.Header)
 	assert.Equal(t, "k", obj.Key)
 }
@@ -455,7 +455,8 @@ func TestApplyPreserverThatSaysFalse(t *testing.T) {
 	rc, err := c.Apply(context.Background(), obj, strings.NewReader("x"))
 	require.NoError(t, err)
 	defer rc.Close()
-	assertBytesForgotten(t, in.size, in.header)
+	assertBytesKept(t, in.size, in.header)
+	assertBytesForgotten(t, obj.Size, obj.Header)
 }
 
 func TestApplyPreserverThenChanger(t *testing.T) {
@@ -471,7 +472,8 @@ func TestApplyPreserverThenChanger(t *testing.T) {
 	require.NoError(t, err)
 	defer rc.Close()
 	assertBytesKept(t, first.size, first.header)
-	assertBytesForgotten(t, second.size, second.header)
+	assertBytesKept(t, second.size, second.header)
+	assertBytesForgotten(t, obj.Size, obj.Header)
 }
 
 func TestApplyStageSetsSize(t *testing.T) {
@@ -894,4 +896,37 @@ func TestConcurrentParseAndApply(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// sizedReader is a Source over a string.
+type sizedReader struct{ *strings.Reader }
+
+func (s sizedReader) Size() int64 { return s.Reader.Size() }
+
+func TestApplySourceReachesFirstStageOnly(t *testing.T) {
+	var first, second transforms.Source
+	c := mustParse(t, payload(
+		stage("chaintest-alpha", hook(t, func(_ context.Context, obj *transforms.Object, r io.Reader) (io.Reader, error) {
+			first = obj.Source
+			return r, nil
+		})),
+		stage("chaintest-beta", hook(t, func(_ context.Context, obj *transforms.Object, r io.Reader) (io.Reader, error) {
+			second = obj.Source
+			return r, nil
+		})),
+	))
+	src := sizedReader{strings.NewReader("abc")}
+	obj := &transforms.Object{Size: 3, Source: src}
+	rc, err := c.Apply(context.Background(), obj, strings.NewReader("abc"))
+	require.NoError(t, err)
+	defer rc.Close()
+	assert.Equal(t, transforms.Source(src), first, "the first stage may seek in the original")
+	assert.Nil(t, second, "after a stage that changes bytes the original no longer describes the stream")
+	assert.Nil(t, obj.Source)
+
+	obj = &transforms.Object{Size: 3, Source: src}
+	rc, err = mustParse(t, `{"transforms":[{"name":"identity"}]}`).Apply(context.Background(), obj, strings.NewReader("abc"))
+	require.NoError(t, err)
+	defer rc.Close()
+	assert.Equal(t, transforms.Source(src), obj.Source, "a Preserver keeps it")
 }

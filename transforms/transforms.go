@@ -31,6 +31,19 @@ type Object struct {
 	// Query holds the query parameters of the caller's request (for example
 	// the file_name that picks a ZIP entry). Never nil after Chain.Apply.
 	Query url.Values
+	// Source gives random access to the stream's bytes when whoever started
+	// the chain can offer it (the handler does, with ranged GETs of the
+	// original; the CLI does for a regular file), else nil. A stage that
+	// needs to seek, such as ZIP reading its central directory, uses it
+	// instead of reading the stream. The Chain clears it after a stage that
+	// changes bytes, since it no longer describes the stream.
+	Source Source
+}
+
+// Source is random access to a stream's bytes, of a known size.
+type Source interface {
+	io.ReaderAt
+	Size() int64
 }
 
 // A Transform turns one stream into another. Apply is called once per
@@ -61,8 +74,9 @@ func (f Func) Apply(ctx context.Context, obj *Object, r io.Reader) (io.Reader, e
 
 // A Preserver is a Transform whose output bytes are its input bytes: it may
 // observe the stream or edit headers, but it changes no byte. For such a
-// stage the Chain keeps Size, ETag and checksums, which it otherwise drops
-// before every stage because they describe bytes that stage will change.
+// stage the Chain keeps Size, ETag, checksums and Source, which it otherwise
+// drops after every stage (unless the stage set them anew) because they
+// describe bytes the stage changed.
 type Preserver interface {
 	Transform
 	PreservesBytes() bool
@@ -85,11 +99,13 @@ var byteHeaders = []string{
 }
 
 // ForgetBytes marks everything that described the exact bytes of the stream
-// as unknown: Size becomes -1 and the length, ETag, checksum and parts-count
-// headers are removed. The Chain calls it before each stage that is not a
-// Preserver; a stage that knows its output size sets Size afterwards.
+// as unknown: Size becomes -1, the length, ETag, checksum and parts-count
+// headers are removed, and Source is cleared. It is for answers about
+// changed bytes given without running the chain (a 304 for a transformed
+// object, say).
 func (o *Object) ForgetBytes() {
 	o.Size = -1
+	o.Source = nil
 	for _, h := range byteHeaders {
 		o.Header.Del(h)
 	}
