@@ -24,6 +24,24 @@ var conditionalHeaders = []string{"If-Match", "If-None-Match", "If-Modified-Sinc
 // response is never transparently decompressed: an object stored with
 // Content-Encoding: gzip must reach the chain as stored.
 func fetchOriginal(ctx context.Context, client *http.Client, inputURL string, userHeaders map[string]string) (*http.Response, error) {
+	req, err := originalRequest(ctx, inputURL, userHeaders)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range conditionalHeaders {
+		if v, ok := lookupHeader(userHeaders, name); ok {
+			req.Header.Set(name, v)
+		}
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, redactURL(err)
+	}
+	return resp, nil
+}
+
+// originalRequest builds a GET of inputS3Url with the signed headers set.
+func originalRequest(ctx context.Context, inputURL string, userHeaders map[string]string) (*http.Request, error) {
 	u, err := url.Parse(inputURL)
 	if err != nil {
 		return nil, fmt.Errorf("inputS3Url does not parse: %w", redactURL(err))
@@ -37,19 +55,10 @@ func fetchOriginal(ctx context.Context, client *http.Client, inputURL string, us
 			req.Header.Set(name, v)
 		}
 	}
-	for _, name := range conditionalHeaders {
-		if v, ok := lookupHeader(userHeaders, name); ok {
-			req.Header.Set(name, v)
-		}
-	}
 	if req.Header.Get("Accept-Encoding") == "" {
 		req.Header.Set("Accept-Encoding", "identity")
 	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, redactURL(err)
-	}
-	return resp, nil
+	return req, nil
 }
 
 // signedHeaders lists the headers a presigned URL's signature covers,

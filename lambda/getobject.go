@@ -32,6 +32,7 @@ type request struct {
 	chain    []string
 	key      string
 	in, out  counter
+	src      *rangeSource
 	status   int
 	errCode  string
 	errMsg   string
@@ -84,6 +85,12 @@ func (h *Handler) getObject(ctx context.Context, ev *events.S3ObjectLambdaEvent)
 		return rq.fail(ctx, originalError(resp))
 	}
 
+	if resp.ContentLength >= 0 {
+		src := &rangeSource{ctx: work, client: h.HTTPClient, url: ev.GetObjectContext.InputS3URL,
+			headers: ev.UserRequest.Headers, etag: resp.Header.Get("ETag"), size: resp.ContentLength}
+		defer src.Close()
+		obj.Source, rq.src = src, src
+	}
 	rq.in.r = resp.Body
 	out, err := chain.Apply(work, obj, &rq.in)
 	if err != nil {
@@ -170,7 +177,7 @@ func (rq *request) log(ctx context.Context, err error) {
 		slog.String("access_point", rq.ev.Configuration.AccessPointARN),
 		slog.String("key", rq.key),
 		slog.Any("chain", rq.chain),
-		slog.Int64("bytes_in", rq.in.n),
+		slog.Int64("bytes_in", rq.bytesIn()),
 		slog.Int64("bytes_out", rq.out.n),
 		slog.Int("status", rq.status),
 		slog.Float64("duration_ms", float64(time.Since(rq.start).Microseconds())/1000),
@@ -182,6 +189,15 @@ func (rq *request) log(ctx context.Context, err error) {
 		attrs = append(attrs, slog.String("error", err.Error()))
 	}
 	rq.h.Logger.LogAttrs(ctx, level, "getobject", attrs...)
+}
+
+// bytesIn counts what was read of the original, streamed or ranged.
+func (rq *request) bytesIn() int64 {
+	n := rq.in.n
+	if rq.src != nil {
+		n += rq.src.read()
+	}
+	return n
 }
 
 // workContext is ctx ended DeadlineMargin before ctx's own deadline, so the

@@ -151,6 +151,9 @@ func (c *Chain) Apply(ctx context.Context, obj *Object, r io.Reader) (io.ReadClo
 			out.Close()
 			return nil, stageError(s.name, errors.New("returned no reader"))
 		}
+		if u, ok := next.(unchanged); ok {
+			next, keep = u.Reader, true
+		}
 		if cl, ok := next.(io.Closer); ok {
 			out.closers = append(out.closers, cl)
 		}

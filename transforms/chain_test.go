@@ -930,3 +930,14 @@ func TestApplySourceReachesFirstStageOnly(t *testing.T) {
 	defer rc.Close()
 	assert.Equal(t, transforms.Source(src), obj.Source, "a Preserver keeps it")
 }
+
+func TestApplyUnchangedKeepsBytesForThisRequest(t *testing.T) {
+	c := mustParse(t, payload(stage("chaintest-hook", hook(t, func(_ context.Context, _ *transforms.Object, r io.Reader) (io.Reader, error) {
+		return transforms.Unchanged(io.NopCloser(r)), nil
+	}))))
+	obj := fullObject()
+	rc, err := c.Apply(context.Background(), obj, strings.NewReader("x"))
+	require.NoError(t, err)
+	assert.Equal(t, "x", readAllAndClose(t, rc))
+	assertBytesKept(t, obj.Size, obj.Header)
+}

@@ -82,6 +82,14 @@ type Preserver interface {
 	PreservesBytes() bool
 }
 
+// Unchanged marks r, returned from Apply, as the stage's input handed on
+// byte for byte: for this request the Chain treats the stage as a
+// Preserver and keeps what describes the bytes. A stage that decides per
+// object (decompress passing through data in no known format) returns it.
+func Unchanged(r io.Reader) io.Reader { return unchanged{r} }
+
+type unchanged struct{ io.Reader }
+
 // byteHeaders name the headers that describe the exact bytes of a stream;
 // once a stage may change the bytes they are false and are dropped.
 var byteHeaders = []string{

@@ -19,6 +19,7 @@ import (
 	awslambda "github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/olkit/olkit/lambda"
+	_ "github.com/olkit/olkit/transforms/builtin"
 )
 
 func main() {

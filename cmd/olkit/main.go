@@ -28,6 +28,7 @@ import (
 
 	"github.com/olkit/olkit/s3err"
 	"github.com/olkit/olkit/transforms"
+	_ "github.com/olkit/olkit/transforms/builtin"
 )
 
 func main() {
@@ -104,6 +105,16 @@ func runChain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return fail(stderr, err)
 	}
 	obj := &transforms.Object{Key: *key, Header: http.Header(header), Size: -1, Query: q}
+	if f, ok := stdin.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			// A file redirected to stdin can be read at any offset (a ZIP
+			// needs its directory, at the end), from where it stands.
+			if pos, err := f.Seek(0, io.SeekCurrent); err == nil {
+				obj.Size = fi.Size() - pos
+				obj.Source = io.NewSectionReader(f, pos, obj.Size)
+			}
+		}
+	}
 	out, err := chain.Apply(ctx, obj, stdin)
 	if err != nil {
 		return fail(stderr, err)

@@ -62,6 +62,7 @@ type Server struct {
 	objects map[string]Object
 	signed  map[string]map[string]string // key -> signed header -> expected value
 	gets    []http.Header
+	ranges  int
 	wgors   []WGOR
 	seq     atomic.Int64
 }
@@ -165,6 +166,23 @@ func (s *Server) WaitWGOR(t testing.TB, i int) WGOR {
 	}
 }
 
+// RangeGets returns how many ranged GETs were served.
+func (s *Server) RangeGets() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ranges
+}
+
+// rangeStart parses the "bytes=N-" form a ranged reader sends.
+func rangeStart(h string) (int64, bool) {
+	spec, ok := strings.CutPrefix(h, "bytes=")
+	if !ok || !strings.HasSuffix(spec, "-") {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(strings.TrimSuffix(spec, "-"), 10, 64)
+	return n, err == nil && n >= 0
+}
+
 // Gets returns the headers of every GET of an original received so far.
 func (s *Server) Gets() []http.Header {
 	s.mu.Lock()
@@ -222,7 +240,26 @@ func (s *Server) serveGet(w http.ResponseWriter, r *http.Request) {
 	if status == 0 {
 		status = http.StatusOK
 	}
-	if o.Size >= 0 && status == http.StatusOK {
+	body := o.Body
+	if start, ok := rangeStart(r.Header.Get("Range")); ok && status == http.StatusOK && o.Size >= 0 {
+		if start >= o.Size {
+			writeError(w, http.StatusRequestedRangeNotSatisfiable, "InvalidRange", "The requested range is not satisfiable")
+			return
+		}
+		s.mu.Lock()
+		s.ranges++
+		s.mu.Unlock()
+		status = http.StatusPartialContent
+		w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", start, o.Size-1, o.Size))
+		o.Size -= start
+		full := o.Body
+		body = func() io.Reader {
+			b := full()
+			io.CopyN(io.Discard, b, start)
+			return b
+		}
+	}
+	if o.Size >= 0 && status/100 == 2 {
 		w.Header().Set("Content-Length", strconv.FormatInt(o.Size, 10))
 	}
 	if o.Stall != nil {
@@ -233,14 +270,14 @@ func (s *Server) serveGet(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.WriteHeader(status)
-	if o.Body == nil {
+	if body == nil {
 		return
 	}
 	if o.Size < 0 { // chunked: send each piece as it comes, as S3 streams
-		io.Copy(flushWriter{w}, o.Body())
+		io.Copy(flushWriter{w}, body())
 		return
 	}
-	io.Copy(w, o.Body())
+	io.Copy(w, body())
 }
 
 // precondition applies If-Match and If-None-Match against the ETag, as S3
