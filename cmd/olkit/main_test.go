@@ -1,11 +1,14 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -104,4 +107,27 @@ func TestTransformsListsRegistered(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.Contains(t, strings.Fields(out), "identity")
 	assert.Contains(t, strings.Fields(out), "clitest-reverse-lines")
+}
+
+func TestRunZipFromARegularFile(t *testing.T) {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for name, body := range map[string]string{"a.csv": "x,y\n1,2\n", "b.txt": "bee\n"} {
+		w, err := zw.Create(name)
+		assert.NoError(t, err)
+		io.WriteString(w, body)
+	}
+	assert.NoError(t, zw.Close())
+	path := filepath.Join(t.TempDir(), "bundle.zip")
+	assert.NoError(t, os.WriteFile(path, b.Bytes(), 0o644))
+	f, err := os.Open(path)
+	assert.NoError(t, err)
+	defer f.Close()
+
+	code, out, errOut := runCLI(t, f, "run", "--payload", `{"transforms":[{"name":"decompress"}]}`,
+		"--key", "bundle.zip", "--query", "file_name=a.csv", "--show-headers")
+	assert.Equal(t, 0, code, errOut)
+	assert.Equal(t, "x,y\n1,2\n", out)
+	assert.Contains(t, errOut, "Content-Type: text/csv")
+	assert.Contains(t, errOut, "Content-Length: 8")
 }

@@ -2,7 +2,6 @@ package decompress
 
 import (
 	"bytes"
-	"compress/bzip2"
 	"fmt"
 	"io"
 	"net/http"
@@ -58,7 +57,8 @@ func (t *Transform) open(f Format, r io.Reader, in *source, obj *transforms.Obje
 		obj.Size = int64(len(block))
 		dec = bytes.NewReader(block)
 	case Bzip2:
-		dec = bzip2.NewReader(r) // reads concatenated streams (pbzip2's output) in turn
+		z := newParallelBzip2(r) // blocks decoded in parallel; concatenated streams too
+		dec, closer = z, func() { z.Close() }
 	default:
 		return nil, fmt.Errorf("no decoder for %s", f)
 	}
