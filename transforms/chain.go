@@ -94,6 +94,13 @@ func build(spec Spec) (t Transform, err error) {
 	return t, err
 }
 
+// ChainOf returns a chain of the one transform t, named name in errors: for
+// programs and tests that build a transform directly rather than from a
+// payload, and want it applied exactly as a payload's chain would apply it.
+func ChainOf(name string, t Transform) *Chain {
+	return &Chain{stages: []stage{{name: name, t: t}}}
+}
+
 // Names returns the names of the chain's stages in order; an identity chain
 // has none.
 func (c *Chain) Names() []string {

@@ -16,6 +16,10 @@ import (
 	"github.com/olkit/olkit/transforms"
 )
 
+// trailingLimit bounds what is read of the source after a decoder ends
+// (trailing bytes are ignored, as gzip -d and bzip2 -d ignore them).
+const trailingLimit = 64 << 10
+
 // snappyMaxBlock is the largest block the snappy framing format allows.
 const snappyMaxBlock = 64 << 10
 
@@ -94,6 +98,16 @@ func (o *output) Read(p []byte) (int, error) {
 		o.err = s3err.New(http.StatusBadRequest, "EntityTooLarge",
 			"decompress: the %s data expands more than maxRatio (%g) times, as decompression bombs do; raise it if this object is genuine", o.format, o.ratio)
 	case err == io.EOF:
+		// The decoder is done; the source must be too. Reading what is left
+		// (a little, bounded) surfaces a source that fails instead of ending,
+		// which a decoder that stops at its own trailer never sees.
+		if o.in != nil && o.in.err == nil {
+			io.CopyN(io.Discard, o.in, trailingLimit)
+		}
+		if o.in != nil && o.in.err != nil {
+			o.err = o.in.err
+			return n, o.err
+		}
 		return n, err
 	case err != nil:
 		o.err = decodeError(o.format, err, o.in)
