@@ -1,17 +1,20 @@
 # Builds for AWS Lambda (provided.al2023). `sam build` calls the
 # build-<LogicalId> target with ARTIFACTS_DIR set.
 GOARCH ?= arm64
+# The main package of the function: a custom binary with your own plugins
+# is built with BOOTSTRAP_PKG=./path/to/your/cmd/bootstrap (also for sam build).
+BOOTSTRAP_PKG ?= ./cmd/bootstrap
 GOFLAGS_LAMBDA = CGO_ENABLED=0 GOOS=linux GOARCH=$(GOARCH)
 
 .PHONY: build test build-OlkitFunction
 
 build:
 	mkdir -p bin/$(GOARCH)
-	$(GOFLAGS_LAMBDA) go build -tags lambda.norpc -trimpath -ldflags='-s -w' -o bin/$(GOARCH)/bootstrap ./cmd/bootstrap
+	$(GOFLAGS_LAMBDA) go build -tags lambda.norpc -trimpath -ldflags='-s -w' -o bin/$(GOARCH)/bootstrap $(BOOTSTRAP_PKG)
 	go build -o bin/olkit ./cmd/olkit
 
 test:
 	go test ./...
 
 build-OlkitFunction:
-	$(GOFLAGS_LAMBDA) go build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./cmd/bootstrap
+	$(GOFLAGS_LAMBDA) go build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(ARTIFACTS_DIR)/bootstrap $(BOOTSTRAP_PKG)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	awslambda "github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/olkit/olkit/s3err"
@@ -66,6 +67,20 @@ func NewFromEnv(ctx context.Context) (*Handler, error) {
 		return nil, fmt.Errorf("lambda: loading AWS configuration: %w", err)
 	}
 	return New(writeresponse.New(cfg, writeresponse.WithEndpoint(writeresponse.EndpointFromEnv()))), nil
+}
+
+// Main runs the function under the Lambda runtime, with whatever
+// transforms the program registered; it does not return. A custom binary
+// is its imports and one line:
+//
+//	func main() { lambda.Main() }
+func Main() {
+	h, err := NewFromEnv(context.Background())
+	if err != nil {
+		slog.New(slog.NewJSONHandler(os.Stderr, nil)).Error("olkit: cannot start", "error", err.Error())
+		os.Exit(1)
+	}
+	awslambda.Start(h.Handle)
 }
 
 // Result is what the function returns to the Lambda service. For GetObject

@@ -12,21 +12,8 @@
 package main
 
 import (
-	"context"
-	"log/slog"
-	"os"
-
-	awslambda "github.com/aws/aws-lambda-go/lambda"
-
 	"github.com/olkit/olkit/lambda"
 	_ "github.com/olkit/olkit/transforms/builtin"
 )
 
-func main() {
-	h, err := lambda.NewFromEnv(context.Background())
-	if err != nil {
-		slog.New(slog.NewJSONHandler(os.Stderr, nil)).Error("olkit: cannot start", "error", err.Error())
-		os.Exit(1)
-	}
-	awslambda.Start(h.Handle)
-}
+func main() { lambda.Main() }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"archive/zip"
@@ -17,6 +17,7 @@ import (
 
 	"github.com/olkit/olkit/s3err"
 	"github.com/olkit/olkit/transforms"
+	_ "github.com/olkit/olkit/transforms/builtin"
 )
 
 func init() {
@@ -39,7 +40,7 @@ func init() {
 func runCLI(t *testing.T, stdin io.Reader, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code = run(context.Background(), args, stdin, &out, &errb)
+	code = Run(context.Background(), args, stdin, &out, &errb)
 	return code, out.String(), errb.String()
 }
 
