@@ -1,6 +1,16 @@
-// Package localemu will be the local emulator: the S3 storage API on disk
-// and Object Lambda access points that run the real olkit function, so a
-// chain can be tested without an AWS account. It is not built yet; until it
-// is, the olkit CLI (cmd/olkit) runs a chain on local files, and the
-// handler's tests use internal/fakes3 to play S3.
+// Package localemu is the local S3 emulator: the S3 storage API (buckets,
+// objects, versions, tags, ACLs, object lock, multipart uploads) served over
+// HTTP from a folder on disk or from memory, authenticated like S3 (SigV4,
+// presigned URLs, SigV2 presigned URLs, aws-chunked bodies), for the
+// unmodified clients users already have: aws-sdk-go-v2, boto3 and the aws
+// CLI.
+//
+// The parts, each its own package:
+//
+//	localemu/s3auth  request authentication and body decoding
+//	localemu/store   buckets, versions and uploads over a disk or memory backend
+//	localemu/s3api   the HTTP API: resolve a request, authenticate, dispatch
+//	localemu/emutest a test helper in the style of httptest.NewServer
+//
+// New assembles them; cmd/localemu serves the result.
 package localemu

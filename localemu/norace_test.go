@@ -1,0 +1,5 @@
+//go:build !race
+
+package localemu_test
+
+const raceEnabled = false

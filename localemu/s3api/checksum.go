@@ -1,0 +1,177 @@
+package s3api
+
+import (
+	"github.com/olkit/olkit/localemu/store"
+
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"hash"
+	"hash/crc32"
+	"hash/crc64"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/olkit/olkit/s3err"
+)
+
+// algorithms are S3's additional checksums, by their upper-case name.
+var algorithms = map[string]func() hash.Hash{
+	"CRC32":     func() hash.Hash { return crc32.NewIEEE() },
+	"CRC32C":    func() hash.Hash { return crc32.New(crc32.MakeTable(crc32.Castagnoli)) },
+	"CRC64NVME": func() hash.Hash { return crc64.New(crc64NVME) },
+	"SHA1":      sha1.New,
+	"SHA256":    sha256.New,
+}
+
+// crc64NVME uses the reversed NVMe polynomial, as crc64.MakeTable wants.
+var crc64NVME = crc64.MakeTable(0x9a6c9329ac4bc9b5)
+
+// defaultAlgorithm is what S3 computes when a client names none.
+const defaultAlgorithm = "CRC64NVME"
+
+// integrity hashes a body as it streams and checks it against what the
+// client claimed: Content-MD5, and one x-amz-checksum-* from a header or
+// from the aws-chunked trailer.
+type integrity struct {
+	md5     hash.Hash
+	wantMD5 []byte
+	alg     string
+	sum     hash.Hash
+	want    string // base64 value from the header; "" when it comes in the trailer or not at all
+	trailer bool
+}
+
+// newIntegrity reads what r claims about its body. fallback is the
+// algorithm to compute when the request names none ("" for none).
+func newIntegrity(r *http.Request, fallback string) (*integrity, error) {
+	ig := &integrity{md5: md5.New()}
+	if v := r.Header.Get("Content-MD5"); v != "" {
+		b, err := base64.StdEncoding.DecodeString(v)
+		if err != nil || len(b) != md5.Size {
+			return nil, s3err.New(http.StatusBadRequest, "InvalidDigest", "The Content-MD5 you specified was invalid.")
+		}
+		ig.wantMD5 = b
+	}
+	n := 0
+	for alg := range algorithms {
+		if v := r.Header.Get("X-Amz-Checksum-" + alg); v != "" {
+			n++
+			ig.alg, ig.want = alg, v
+		}
+	}
+	if n > 1 {
+		return nil, s3err.InvalidRequest("Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+	}
+	if t := strings.ToLower(r.Header.Get("X-Amz-Trailer")); strings.HasPrefix(t, "x-amz-checksum-") && ig.alg == "" {
+		ig.alg, ig.trailer = strings.ToUpper(strings.TrimPrefix(t, "x-amz-checksum-")), true
+	}
+	if ig.alg == "" {
+		ig.alg = strings.ToUpper(r.Header.Get("X-Amz-Sdk-Checksum-Algorithm"))
+	}
+	if ig.alg == "" {
+		ig.alg = fallback
+	}
+	if ig.alg != "" {
+		newHash, ok := algorithms[ig.alg]
+		if !ok {
+			return nil, s3err.InvalidRequest("Checksum algorithm %q is not one of CRC32, CRC32C, CRC64NVME, SHA1, SHA256", ig.alg)
+		}
+		ig.sum = newHash()
+		if ig.want != "" && !validChecksum(ig.alg, ig.want) {
+			return nil, s3err.InvalidRequest("Value for x-amz-checksum-%s header is invalid.", strings.ToLower(ig.alg))
+		}
+	}
+	return ig, nil
+}
+
+func validChecksum(alg, v string) bool {
+	b, err := base64.StdEncoding.DecodeString(v)
+	return err == nil && len(b) == algorithms[alg]().Size()
+}
+
+func (ig *integrity) Write(p []byte) (int, error) {
+	ig.md5.Write(p)
+	if ig.sum != nil {
+		ig.sum.Write(p)
+	}
+	return len(p), nil
+}
+
+// verify checks the body read so far; trailer holds the aws-chunked
+// trailing headers. It returns the ETag (hex MD5) and the checksums to store.
+func (ig *integrity) verify(trailer http.Header) (string, map[string]string, error) {
+	gotMD5 := ig.md5.Sum(nil)
+	if ig.wantMD5 != nil && string(gotMD5) != string(ig.wantMD5) {
+		return "", nil, s3err.New(http.StatusBadRequest, "BadDigest", "The Content-MD5 you specified did not match what we received.")
+	}
+	etag := hex.EncodeToString(gotMD5)
+	if ig.sum == nil {
+		return etag, nil, nil
+	}
+	got := base64.StdEncoding.EncodeToString(ig.sum.Sum(nil))
+	want := ig.want
+	if ig.trailer {
+		want = trailer.Get("x-amz-checksum-" + strings.ToLower(ig.alg))
+		if want == "" {
+			return "", nil, s3err.New(http.StatusBadRequest, "MalformedTrailerError", "The request contained trailing data that was not well-formed or did not conform to our published schema.")
+		}
+		if !validChecksum(ig.alg, want) {
+			return "", nil, s3err.InvalidRequest("Value for x-amz-checksum-%s trailing header is invalid.", strings.ToLower(ig.alg))
+		}
+	}
+	if want != "" && want != got {
+		return "", nil, s3err.New(http.StatusBadRequest, "BadDigest", "The %s you specified did not match the calculated checksum.", ig.alg)
+	}
+	return etag, map[string]string{ig.alg: got}, nil
+}
+
+// copyVerified streams body into dst through ig.
+func copyVerified(dst io.Writer, body io.Reader, ig *integrity) (int64, error) {
+	n, err := io.Copy(io.MultiWriter(dst, ig), body)
+	if err != nil {
+		if e, ok := err.(*s3err.Error); ok {
+			return n, e
+		}
+		return n, s3err.Wrap(err, http.StatusBadRequest, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.")
+	}
+	return n, nil
+}
+
+func setChecksumHeaders(h http.Header, sums map[string]string, typ string) {
+	for alg, v := range sums {
+		h.Set("X-Amz-Checksum-"+alg, v)
+	}
+	if len(sums) > 0 && typ != "" {
+		h.Set("X-Amz-Checksum-Type", typ)
+	}
+}
+
+// receiveBody stages the request's body, verifying Content-MD5 and any
+// x-amz-checksum-* (header or trailer) as it streams; algorithm is the
+// checksum to compute when the client named none. It returns the staged
+// data, which the caller must Abort unless committed, with the MD5 ETag
+// (unquoted) and the checksums.
+func (c *call) receiveBody(algorithm string) (*store.Staging, string, map[string]string, error) {
+	ig, err := newIntegrity(c.r, algorithm)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	st, err := c.h.cfg.Store.Stage()
+	if err != nil {
+		return nil, "", nil, err
+	}
+	if _, err := copyVerified(st, c.auth.Body, ig); err != nil {
+		st.Abort()
+		return nil, "", nil, err
+	}
+	etag, sums, err := ig.verify(c.auth.Trailer())
+	if err != nil {
+		st.Abort()
+		return nil, "", nil, err
+	}
+	return st, etag, sums, nil
+}

@@ -1,0 +1,394 @@
+package s3api
+
+import (
+	"crypto/md5"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/olkit/olkit/localemu/store"
+	"github.com/olkit/olkit/s3err"
+)
+
+// minPartSize is S3's minimum for every part but the last.
+const minPartSize = 5 << 20
+
+type copyResult struct {
+	ETag              string
+	LastModified      string
+	ChecksumCRC32     string `xml:",omitempty"`
+	ChecksumCRC32C    string `xml:",omitempty"`
+	ChecksumCRC64NVME string `xml:",omitempty"`
+	ChecksumSHA1      string `xml:",omitempty"`
+	ChecksumSHA256    string `xml:",omitempty"`
+}
+
+func (r *copyResult) setChecksums(sums map[string]string) {
+	for alg, v := range sums {
+		switch alg {
+		case "CRC32":
+			r.ChecksumCRC32 = v
+		case "CRC32C":
+			r.ChecksumCRC32C = v
+		case "CRC64NVME":
+			r.ChecksumCRC64NVME = v
+		case "SHA1":
+			r.ChecksumSHA1 = v
+		case "SHA256":
+			r.ChecksumSHA256 = v
+		}
+	}
+}
+
+func createMultipartUpload(c *call) error {
+	b, err := c.h.cfg.Store.GetBucket(c.route.Bucket)
+	if err != nil {
+		return err
+	}
+	o, err := c.newObject()
+	if err != nil {
+		return err
+	}
+	c.applyDefaultRetention(b, &o)
+	alg := strings.ToUpper(c.r.Header.Get("X-Amz-Checksum-Algorithm"))
+	if _, ok := algorithms[alg]; alg != "" && !ok {
+		return s3err.InvalidRequest("Checksum algorithm %q is not one of CRC32, CRC32C, CRC64NVME, SHA1, SHA256", alg)
+	}
+	if strings.EqualFold(c.r.Header.Get("X-Amz-Checksum-Type"), "FULL_OBJECT") {
+		return s3err.New(http.StatusNotImplemented, "NotImplemented", "localemu does not compute FULL_OBJECT multipart checksums; use COMPOSITE")
+	}
+	u, err := c.h.cfg.Store.CreateUpload(store.Upload{Bucket: c.route.Bucket, Key: c.route.Key, Owner: c.auth.AccessKey, Object: o, ChecksumAlgorithm: alg})
+	if err != nil {
+		return err
+	}
+	if alg != "" {
+		c.w.Header().Set("X-Amz-Checksum-Algorithm", alg)
+		c.w.Header().Set("X-Amz-Checksum-Type", "COMPOSITE")
+	}
+	return c.writeXML(struct {
+		XMLName  xml.Name `xml:"InitiateMultipartUploadResult"`
+		NS       string   `xml:"xmlns,attr"`
+		Bucket   string
+		Key      string
+		UploadID string `xml:"UploadId"`
+	}{NS: s3NS, Bucket: u.Bucket, Key: u.Key, UploadID: u.ID})
+}
+
+func partNumber(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 10000 {
+		return 0, s3err.New(http.StatusBadRequest, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive")
+	}
+	return n, nil
+}
+
+// uploadPart serves UploadPart and UploadPartCopy.
+func uploadPart(c *call) error {
+	n, err := partNumber(c.q.Get("partNumber"))
+	if err != nil {
+		return err
+	}
+	id := c.q.Get("uploadId")
+	u, _, err := c.h.cfg.Store.GetUpload(c.route.Bucket, c.route.Key, id)
+	if err != nil {
+		return err
+	}
+	if c.r.Header.Get("X-Amz-Copy-Source") != "" {
+		return c.uploadPartCopy(u, n)
+	}
+	if c.r.ContentLength > maxPutSize || c.auth.DecodedLength > maxPutSize {
+		return s3err.New(http.StatusBadRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size")
+	}
+	st, etag, sums, err := c.receiveBody(u.ChecksumAlgorithm)
+	if err != nil {
+		return err
+	}
+	defer st.Abort()
+	p, err := c.h.cfg.Store.PutPart(c.route.Bucket, c.route.Key, store.Part{UploadID: id, Number: n, ETag: `"` + etag + `"`, Checksums: sums}, st)
+	if err != nil {
+		return err
+	}
+	c.w.Header().Set("ETag", p.ETag)
+	setChecksumHeaders(c.w.Header(), p.Checksums, "")
+	c.w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+func (c *call) uploadPartCopy(u *store.Upload, n int) error {
+	src, err := c.openSource()
+	if err != nil {
+		return err
+	}
+	start, length := int64(0), src.Size
+	if rng := c.r.Header.Get("X-Amz-Copy-Source-Range"); rng != "" {
+		s, e, ok := parseRange(rng, src.Size)
+		if !ok || s < 0 || !strings.Contains(rng, "-") || strings.HasPrefix(strings.TrimPrefix(rng, "bytes="), "-") {
+			return s3err.New(http.StatusBadRequest, "InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy")
+		}
+		if last, _ := strconv.ParseInt(rng[strings.LastIndex(rng, "-")+1:], 10, 64); last >= src.Size {
+			return s3err.New(http.StatusRequestedRangeNotSatisfiable, "InvalidRange", "The requested range is not satisfiable")
+		}
+		start, length = s, e-s+1
+	}
+	st, etag, sums, err := c.stageCopy(src, start, length, u.ChecksumAlgorithm)
+	if err != nil {
+		return err
+	}
+	p, err := c.h.cfg.Store.PutPart(c.route.Bucket, c.route.Key, store.Part{UploadID: u.ID, Number: n, ETag: etag, Checksums: sums}, st)
+	if err != nil {
+		return err
+	}
+	if src.VersionID != store.NullVersion {
+		c.w.Header().Set("X-Amz-Copy-Source-Version-Id", src.VersionID)
+	}
+	res := copyResult{ETag: p.ETag, LastModified: isoTime(p.LastModified)}
+	res.setChecksums(p.Checksums)
+	return c.writeXML(struct {
+		XMLName xml.Name `xml:"CopyPartResult"`
+		copyResult
+	}{copyResult: res})
+}
+
+func completeMultipartUpload(c *call) error {
+	b, err := c.h.cfg.Store.GetBucket(c.route.Bucket)
+	if err != nil {
+		return err
+	}
+	id := c.q.Get("uploadId")
+	u, parts, err := c.h.cfg.Store.GetUpload(c.route.Bucket, c.route.Key, id)
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Parts []struct {
+			PartNumber int
+			ETag       string
+		} `xml:"Part"`
+	}
+	if err := c.readXML(&req); err != nil {
+		return err
+	}
+	if len(req.Parts) == 0 {
+		return s3err.New(http.StatusBadRequest, "MalformedXML", "You must specify at least one part")
+	}
+	have := map[int]store.Part{}
+	for _, p := range parts {
+		have[p.Number] = p
+	}
+	md5s := md5.New()
+	var numbers []int
+	var chosen []store.Part
+	for i, rp := range req.Parts {
+		if i > 0 && rp.PartNumber <= req.Parts[i-1].PartNumber {
+			return s3err.New(http.StatusBadRequest, "InvalidPartOrder", "The list of parts was not in ascending order. The parts list must be specified in order by part number.")
+		}
+	}
+	for i, rp := range req.Parts {
+		p, ok := have[rp.PartNumber]
+		if !ok || strings.Trim(rp.ETag, `" `) != strings.Trim(p.ETag, `"`) {
+			return s3err.New(http.StatusBadRequest, "InvalidPart", "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.")
+		}
+		if i < len(req.Parts)-1 && p.Size < minPartSize {
+			return s3err.New(http.StatusBadRequest, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size.")
+		}
+		raw, _ := hex.DecodeString(strings.Trim(p.ETag, `"`))
+		md5s.Write(raw)
+		numbers = append(numbers, p.Number)
+		chosen = append(chosen, p)
+	}
+	o := u.Object
+	o.ETag = fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(md5s.Sum(nil)), len(numbers))
+	if sum, ok := compositeChecksum(u.ChecksumAlgorithm, chosen); ok {
+		o.Checksums, o.ChecksumType = map[string]string{u.ChecksumAlgorithm: sum}, "COMPOSITE"
+	}
+	stored, err := c.h.cfg.Store.CompleteUpload(c.route.Bucket, c.route.Key, id, numbers, o, c.writePrecondition(b))
+	if err != nil {
+		return err
+	}
+	setVersionHeader(c.w.Header(), stored)
+	res := copyResult{ETag: stored.ETag}
+	res.setChecksums(stored.Checksums)
+	scheme := "http"
+	if c.r.TLS != nil {
+		scheme = "https"
+	}
+	return c.writeXML(struct {
+		XMLName  xml.Name `xml:"CompleteMultipartUploadResult"`
+		NS       string   `xml:"xmlns,attr"`
+		Location string
+		Bucket   string
+		Key      string
+		ETag     string
+		copyResultChecksums
+	}{NS: s3NS, Location: scheme + "://" + c.r.Host + "/" + c.route.Bucket + "/" + c.route.Key, Bucket: c.route.Bucket, Key: c.route.Key, ETag: stored.ETag,
+		copyResultChecksums: copyResultChecksums{res.ChecksumCRC32, res.ChecksumCRC32C, res.ChecksumCRC64NVME, res.ChecksumSHA1, res.ChecksumSHA256}})
+}
+
+// compositeChecksum is S3's checksum of checksums: the algorithm over the
+// parts' raw checksums, then "-N".
+func compositeChecksum(alg string, parts []store.Part) (string, bool) {
+	newHash, ok := algorithms[alg]
+	if !ok {
+		return "", false
+	}
+	h := newHash()
+	for _, p := range parts {
+		raw, err := base64.StdEncoding.DecodeString(p.Checksums[alg])
+		if err != nil || len(raw) == 0 {
+			return "", false
+		}
+		h.Write(raw)
+	}
+	return fmt.Sprintf("%s-%d", base64.StdEncoding.EncodeToString(h.Sum(nil)), len(parts)), true
+}
+
+func abortMultipartUpload(c *call) error {
+	if err := c.h.cfg.Store.AbortUpload(c.route.Bucket, c.route.Key, c.q.Get("uploadId")); err != nil {
+		return err
+	}
+	c.w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type partXML struct {
+	PartNumber   int
+	LastModified string
+	ETag         string
+	Size         int64
+	copyResultChecksums
+}
+
+type copyResultChecksums struct {
+	ChecksumCRC32     string `xml:",omitempty"`
+	ChecksumCRC32C    string `xml:",omitempty"`
+	ChecksumCRC64NVME string `xml:",omitempty"`
+	ChecksumSHA1      string `xml:",omitempty"`
+	ChecksumSHA256    string `xml:",omitempty"`
+}
+
+func listParts(c *call) error {
+	u, parts, err := c.h.cfg.Store.GetUpload(c.route.Bucket, c.route.Key, c.q.Get("uploadId"))
+	if err != nil {
+		return err
+	}
+	max, err := maxKeys(c.q, "max-parts")
+	if err != nil {
+		return err
+	}
+	marker := 0
+	if v := c.q.Get("part-number-marker"); v != "" {
+		if marker, err = strconv.Atoi(v); err != nil || marker < 0 {
+			return s3err.New(http.StatusBadRequest, "InvalidArgument", "Provided part-number-marker not an integer or within integer range")
+		}
+	}
+	ow := ownerOf(u.Owner).xml()
+	res := struct {
+		XMLName              xml.Name `xml:"ListPartsResult"`
+		NS                   string   `xml:"xmlns,attr"`
+		Bucket               string
+		Key                  string
+		UploadID             string `xml:"UploadId"`
+		Initiator            *xmlOwner
+		Owner                *xmlOwner
+		StorageClass         string
+		PartNumberMarker     int
+		NextPartNumberMarker int
+		MaxParts             int
+		IsTruncated          bool
+		ChecksumAlgorithm    string    `xml:",omitempty"`
+		Parts                []partXML `xml:"Part"`
+	}{NS: s3NS, Bucket: u.Bucket, Key: u.Key, UploadID: u.ID, Initiator: ow, Owner: ow, StorageClass: storageClass(&u.Object),
+		PartNumberMarker: marker, MaxParts: max, ChecksumAlgorithm: u.ChecksumAlgorithm}
+	for _, p := range parts {
+		if p.Number <= marker {
+			continue
+		}
+		if len(res.Parts) == max {
+			res.IsTruncated = true
+			break
+		}
+		px := partXML{PartNumber: p.Number, LastModified: isoTime(p.LastModified), ETag: p.ETag, Size: p.Size}
+		var cr copyResult
+		cr.setChecksums(p.Checksums)
+		px.copyResultChecksums = copyResultChecksums{cr.ChecksumCRC32, cr.ChecksumCRC32C, cr.ChecksumCRC64NVME, cr.ChecksumSHA1, cr.ChecksumSHA256}
+		res.Parts = append(res.Parts, px)
+		res.NextPartNumberMarker = p.Number
+	}
+	return c.writeXML(res)
+}
+
+func listMultipartUploads(c *call) error {
+	enc, encType, err := encoder(c.q)
+	if err != nil {
+		return err
+	}
+	max, err := maxKeys(c.q, "max-uploads")
+	if err != nil {
+		return err
+	}
+	uploads, err := c.h.cfg.Store.ListUploads(c.route.Bucket)
+	if err != nil {
+		return err
+	}
+	keyMarker, idMarker := c.q.Get("key-marker"), c.q.Get("upload-id-marker")
+	g := &grouper{prefix: c.q.Get("prefix"), delim: c.q.Get("delimiter"), after: keyMarker, max: max}
+	type uploadXML struct {
+		Key          string
+		UploadID     string `xml:"UploadId"`
+		Initiator    *xmlOwner
+		Owner        *xmlOwner
+		StorageClass string
+		Initiated    string
+	}
+	var out []uploadXML
+	var nextID string
+	skipping := idMarker != ""
+	for _, u := range uploads {
+		if !strings.HasPrefix(u.Key, g.prefix) || u.Key < keyMarker {
+			continue
+		}
+		if u.Key == keyMarker {
+			if skipping || idMarker == "" {
+				skipping = skipping && u.ID != idMarker
+				continue
+			}
+		}
+		own, stop := g.add(u.Key)
+		if stop {
+			break
+		}
+		if own {
+			ow := ownerOf(u.Owner).xml()
+			out = append(out, uploadXML{Key: enc(u.Key), UploadID: u.ID, Initiator: ow, Owner: ow, StorageClass: storageClass(&u.Object), Initiated: isoTime(u.Initiated)})
+			nextID = u.ID
+		}
+	}
+	res := struct {
+		XMLName            xml.Name `xml:"ListMultipartUploadsResult"`
+		NS                 string   `xml:"xmlns,attr"`
+		Bucket             string
+		KeyMarker          string
+		UploadIDMarker     string `xml:"UploadIdMarker"`
+		NextKeyMarker      string `xml:",omitempty"`
+		NextUploadIDMarker string `xml:"NextUploadIdMarker,omitempty"`
+		Prefix             string
+		Delimiter          string `xml:",omitempty"`
+		MaxUploads         int
+		EncodingType       string `xml:",omitempty"`
+		IsTruncated        bool
+		Uploads            []uploadXML `xml:"Upload"`
+		CommonPrefixes     []commonPrefix
+	}{NS: s3NS, Bucket: c.route.Bucket, KeyMarker: enc(keyMarker), UploadIDMarker: idMarker, Prefix: enc(g.prefix), Delimiter: enc(g.delim),
+		MaxUploads: max, EncodingType: encType, IsTruncated: g.truncated, Uploads: out, CommonPrefixes: prefixesOf(g, enc)}
+	if g.truncated {
+		res.NextKeyMarker = enc(g.last)
+		if len(out) > 0 && out[len(out)-1].Key == enc(g.last) {
+			res.NextUploadIDMarker = nextID
+		}
+	}
+	return c.writeXML(res)
+}
