@@ -35,6 +35,10 @@ const (
 	magicMask  = 1<<48 - 1
 	chunkSize  = 256 << 10
 	maxMerges  = 3
+	// maxPiece bounds a block's compressed size: 900k symbols of at most
+	// 20-bit codes is under 2.3 MB, so a longer run without a magic is
+	// corrupt data, not a block, and must not be buffered.
+	maxPiece = 3 << 20
 )
 
 // bzWorkers is how many blocks decode at once.
@@ -69,8 +73,9 @@ type parallelBzip2 struct {
 	wg     sync.WaitGroup
 
 	cur    *job
-	chunk  []byte
-	next   *job // a job read ahead while merging
+	chunk  []byte // what is left to hand out of whole
+	whole  []byte // the chunk being handed out, for the pool
+	next   *job   // a job read ahead while merging
 	stream uint32
 	err    error
 }
@@ -89,6 +94,10 @@ func newParallelBzip2(r io.Reader) *parallelBzip2 {
 
 func (z *parallelBzip2) Read(p []byte) (int, error) {
 	for len(z.chunk) == 0 {
+		if z.whole != nil {
+			putChunk(z.whole)
+			z.whole = nil
+		}
 		if z.err != nil {
 			return 0, z.err
 		}
@@ -118,7 +127,7 @@ func (z *parallelBzip2) advance() error {
 	}
 	chunk, ok := <-z.cur.out
 	if ok {
-		z.chunk = chunk
+		z.chunk, z.whole = chunk, chunk
 		return nil
 	}
 	if z.cur.err != nil {
@@ -202,23 +211,149 @@ func replay(chunks [][]byte) chan []byte {
 	return c
 }
 
+// worker decodes jobs with one long-lived standard-library decoder, fed
+// one job's one-block stream after another: the decoder reuses its tables
+// (4 bytes per block byte) across them, where a decoder per block would
+// allocate them for every block.
 func (z *parallelBzip2) worker() {
 	defer z.wg.Done()
+	w := &bzWorker{z: z}
+	w.run()
+}
+
+// bzWorker is one worker's state: its decoder, the feed of stream bytes,
+// the job being decoded and the chunk being filled for it. The decoder
+// writes into scratch; its output is copied into chunks the job owns, so a
+// chunk is never shared between two jobs and can go back to the pool.
+type bzWorker struct {
+	z       *parallelBzip2
+	dec     io.Reader
+	feed    []byte // the rest of the current job's stream
+	job     *job
+	chunk   []byte
+	scratch []byte
+}
+
+func (w *bzWorker) run() {
+	w.scratch = make([]byte, 64<<10)
 	for {
-		select {
-		case j, ok := <-z.work:
-			if !ok {
+		if w.job == nil && !w.next() {
+			return
+		}
+		if w.dec == nil {
+			w.dec = bzip2.NewReader(w)
+		}
+		n, err := w.dec.Read(w.scratch)
+		// Bytes from this Read belong to the job current now: when a job
+		// ended during the Read, ReadByte already finished it.
+		if !w.add(w.scratch[:n]) {
+			return
+		}
+		switch {
+		case err == io.EOF: // no more jobs
+			return
+		case err != nil: // this piece does not decode: let the reader retry it
+			if w.job != nil {
+				w.job.err = err
+				close(w.job.out)
+				w.job = nil
+			}
+			w.dec, w.feed = nil, nil
+			putChunk(w.chunk)
+			w.chunk = nil
+			if w.z.ctx.Err() != nil {
 				return
 			}
-			z.decode(j)
-		case <-z.ctx.Done():
-			return
 		}
 	}
 }
 
-// decode runs one piece through the standard library's decoder as a
-// one-block stream, sending its output in chunks.
+// add copies output into the job's chunk, sending each chunk as it fills.
+func (w *bzWorker) add(p []byte) bool {
+	for len(p) > 0 {
+		if w.chunk == nil {
+			w.chunk = getChunk()[:0]
+		}
+		n := copy(w.chunk[len(w.chunk):cap(w.chunk)], p)
+		w.chunk = w.chunk[:len(w.chunk)+n]
+		p = p[n:]
+		if len(w.chunk) == cap(w.chunk) && !w.send() {
+			return false
+		}
+	}
+	return true
+}
+
+// ReadByte feeds the decoder. Past the end of a job's stream the decoder is
+// looking for a next stream, which it does only once it has handed out all
+// of the job's output and checked its CRC: so the job is finished here, and
+// the next one starts. No more jobs is the end of the input.
+func (w *bzWorker) ReadByte() (byte, error) {
+	for len(w.feed) == 0 {
+		if w.job != nil {
+			if !w.send() {
+				return 0, w.z.ctx.Err()
+			}
+			close(w.job.out)
+			w.job = nil
+		}
+		if !w.next() {
+			if err := w.z.ctx.Err(); err != nil {
+				return 0, err
+			}
+			return 0, io.EOF
+		}
+	}
+	b := w.feed[0]
+	w.feed = w.feed[1:]
+	return b, nil
+}
+
+// Read makes bzWorker an io.Reader too; the decoder reads by byte.
+func (w *bzWorker) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	b, err := w.ReadByte()
+	if err != nil {
+		return 0, err
+	}
+	p[0] = b
+	return 1, nil
+}
+
+// next takes the next job; false when there are none or the reader closed.
+func (w *bzWorker) next() bool {
+	select {
+	case j, ok := <-w.z.work:
+		if !ok {
+			return false
+		}
+		w.job, w.feed = j, standalone(j.p)
+		return true
+	case <-w.z.ctx.Done():
+		return false
+	}
+}
+
+// send hands the chunk, if it holds anything, to the current job.
+func (w *bzWorker) send() bool {
+	if len(w.chunk) == 0 || w.job == nil {
+		return true
+	}
+	c := w.chunk
+	w.chunk = nil
+	select {
+	case w.job.out <- c:
+		return true
+	case <-w.z.ctx.Done():
+		putChunk(c)
+		return false
+	}
+}
+
+// decode runs one piece through a decoder of its own, for the reader's
+// retries of a piece joined with the next.
 func (z *parallelBzip2) decode(j *job) {
 	defer close(j.out)
 	d := bzip2.NewReader(bytes.NewReader(standalone(j.p)))
@@ -240,6 +375,18 @@ func (z *parallelBzip2) decode(j *job) {
 			j.err = err
 			return
 		}
+	}
+}
+
+var chunkPool = sync.Pool{New: func() any { b := make([]byte, chunkSize); return &b }}
+
+func getChunk() []byte { return (*chunkPool.Get().(*[]byte))[:chunkSize] }
+
+// putChunk returns a chunk the reader has finished with.
+func putChunk(c []byte) {
+	if cap(c) == chunkSize {
+		c = c[:chunkSize]
+		chunkPool.Put(&c)
 	}
 }
 
@@ -323,9 +470,11 @@ func (s *scanner) fill() (bool, error) {
 	if s.eof {
 		return false, nil
 	}
-	var tmp [64 << 10]byte
-	n, err := s.r.Read(tmp[:])
-	s.buf = append(s.buf, tmp[:n]...)
+	if cap(s.buf)-len(s.buf) < 32<<10 {
+		s.buf = append(make([]byte, 0, 2*cap(s.buf)+64<<10), s.buf...)
+	}
+	n, err := s.r.Read(s.buf[len(s.buf):cap(s.buf)])
+	s.buf = s.buf[:len(s.buf)+n]
 	if err == io.EOF {
 		s.eof = true
 		return n > 0, nil
@@ -429,6 +578,9 @@ func (s *scanner) findMagic(from uint64) (uint64, error) {
 		}
 		w = w<<8 | uint64(s.buf[i])
 		i++
+		if s.pos+uint64(i)*8-s.start > maxPiece*8 {
+			return 0, errors.New("no bzip2 block boundary within 3 MiB: the data is corrupt")
+		}
 		end := s.pos + uint64(i)*8 // bit offset just past the window
 		for sh := 7; sh >= 0; sh-- {
 			p := end - uint64(sh) - 48
@@ -462,7 +614,9 @@ func (s *scanner) cut(from, to uint64) piece {
 func (s *scanner) trim() {
 	drop := (s.start - s.pos) / 8
 	if drop > 0 && drop <= uint64(len(s.buf)) {
-		s.buf = s.buf[drop:]
+		// Move what is left to the front, so the buffer's memory is reused
+		// rather than regrown for every block.
+		s.buf = append(s.buf[:0], s.buf[drop:]...)
 		s.pos += drop * 8
 	}
 }
@@ -470,7 +624,7 @@ func (s *scanner) trim() {
 // standalone wraps a piece as a one-block bzip2 stream: header, the bits,
 // the end magic and, as the stream CRC, the block's own CRC.
 func standalone(p piece) []byte {
-	w := &bitWriter{buf: []byte{'B', 'Z', 'h', p.level}}
+	w := &bitWriter{buf: append(make([]byte, 0, len(p.data)+16), 'B', 'Z', 'h', p.level)}
 	w.copyBits(p.data, p.off, p.nbits)
 	w.write(eosMagic, 48)
 	w.write(uint64(p.crc), 32)

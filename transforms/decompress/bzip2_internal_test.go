@@ -147,3 +147,15 @@ func TestCloseMidStreamLeavesNoGoroutine(t *testing.T) {
 	}
 	assert.LessOrEqual(t, runtime.NumGoroutine(), before)
 }
+
+func TestGarbageAfterABlockHeaderIsNotBuffered(t *testing.T) {
+	var in bytes.Buffer
+	in.WriteString("BZh9")
+	in.Write([]byte{0x31, 0x41, 0x59, 0x26, 0x53, 0x59, 1, 2, 3, 4})
+	in.Write(bytes.Repeat([]byte{0x00}, 8<<20)) // no magic anywhere
+	z := newParallelBzip2(&in)
+	defer z.Close()
+	_, err := io.ReadAll(z)
+	assert.ErrorContains(t, err, "no bzip2 block boundary")
+	assert.Greater(t, in.Len(), 4<<20, "stopped reading long before the end")
+}

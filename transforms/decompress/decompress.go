@@ -44,6 +44,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -227,20 +229,37 @@ func setDecodedHeaders(obj *transforms.Object, name string) {
 }
 
 // source counts what is read from the stage's input and remembers its
-// first error, so a failing source is never mistaken for corrupt data.
+// first error, so a failing source is never mistaken for corrupt data. It
+// is read by a decoder's goroutine (bzip2's scanner) while the output's
+// guard looks at the count, hence the atomics.
 type source struct {
 	r   io.Reader
-	n   int64
+	n   atomic.Int64
+	mu  sync.Mutex
 	err error
 }
 
 func (s *source) Read(p []byte) (int, error) {
 	n, err := s.r.Read(p)
-	s.n += int64(n)
-	if err != nil && err != io.EOF && s.err == nil {
-		s.err = err
+	s.n.Add(int64(n))
+	if err != nil && err != io.EOF {
+		s.mu.Lock()
+		if s.err == nil {
+			s.err = err
+		}
+		s.mu.Unlock()
 	}
 	return n, err
+}
+
+// failure returns the source's first error, if it failed.
+func (s *source) failure() error {
+	if s == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
 }
 
 // decodeError turns a decoder's error into what the caller should see: the
@@ -249,8 +268,8 @@ func (s *source) Read(p []byte) (int, error) {
 func decodeError(f Format, err error, in *source) error {
 	var e *s3err.Error
 	switch {
-	case in != nil && in.err != nil:
-		return in.err
+	case in.failure() != nil:
+		return in.failure()
 	case errors.As(err, &e):
 		return err
 	case errors.Is(err, zstd.ErrWindowSizeExceeded), errors.Is(err, zstd.ErrDecoderSizeExceeded):

@@ -94,18 +94,18 @@ func (o *output) Read(p []byte) (int, error) {
 		o.n = o.max
 		o.err = s3err.New(http.StatusBadRequest, "EntityTooLarge",
 			"decompress: the %s data decompresses to more than maxOutputBytes (%d); raise it if this object is genuine", o.format, o.max)
-	case o.in != nil && o.n > ratioFloor && float64(o.n) > o.ratio*float64(o.in.n):
+	case o.in != nil && o.n > ratioFloor && float64(o.n) > o.ratio*float64(o.in.n.Load()):
 		o.err = s3err.New(http.StatusBadRequest, "EntityTooLarge",
 			"decompress: the %s data expands more than maxRatio (%g) times, as decompression bombs do; raise it if this object is genuine", o.format, o.ratio)
 	case err == io.EOF:
 		// The decoder is done; the source must be too. Reading what is left
 		// (a little, bounded) surfaces a source that fails instead of ending,
 		// which a decoder that stops at its own trailer never sees.
-		if o.in != nil && o.in.err == nil {
+		if o.in != nil && o.in.failure() == nil {
 			io.CopyN(io.Discard, o.in, trailingLimit)
 		}
-		if o.in != nil && o.in.err != nil {
-			o.err = o.in.err
+		if err := o.in.failure(); err != nil {
+			o.err = err
 			return n, o.err
 		}
 		return n, err
