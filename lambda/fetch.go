@@ -13,25 +13,38 @@ import (
 	"github.com/olkit/olkit/s3err"
 )
 
-// conditionalHeaders are forwarded to the original GET so that S3 answers
-// 304 or 412 itself, exactly as it would without Object Lambda.
+// conditionalHeaders are the caller's preconditions.
 var conditionalHeaders = []string{"If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since"}
 
-// fetchOriginal GETs the presigned inputS3Url. Every header the URL's
+// fetch is how the original is asked for. Every header the URL's
 // signature covers (X-Amz-SignedHeaders, less host) must arrive with the
-// value the caller sent, or S3 answers 403 SignatureDoesNotMatch; the values
-// come from the caller's headers, matched without regard to case. The
-// response is never transparently decompressed: an object stored with
+// value the caller sent, or S3 answers 403 SignatureDoesNotMatch; the
+// values come from the caller's headers, matched without regard to case.
+// The response is never transparently decompressed: an object stored with
 // Content-Encoding: gzip must reach the chain as stored.
-func fetchOriginal(ctx context.Context, client *http.Client, inputURL string, userHeaders map[string]string) (*http.Response, error) {
+type fetch struct {
+	// conditional forwards the caller's If-* headers, so S3 answers 304
+	// or 412 itself: right when the output's ETag is the original's.
+	conditional bool
+	// rng, when set, is a Range header for the original.
+	rng string
+}
+
+// do GETs the presigned inputS3Url.
+func (f fetch) do(ctx context.Context, client *http.Client, inputURL string, userHeaders map[string]string) (*http.Response, error) {
 	req, err := originalRequest(ctx, inputURL, userHeaders)
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range conditionalHeaders {
-		if v, ok := lookupHeader(userHeaders, name); ok {
-			req.Header.Set(name, v)
+	if f.conditional {
+		for _, name := range conditionalHeaders {
+			if v, ok := lookupHeader(userHeaders, name); ok {
+				req.Header.Set(name, v)
+			}
 		}
+	}
+	if f.rng != "" {
+		req.Header.Set("Range", f.rng)
 	}
 	resp, err := client.Do(req)
 	if err != nil {

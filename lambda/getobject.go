@@ -2,6 +2,8 @@ package lambda
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -37,11 +39,17 @@ type request struct {
 	errCode  string
 	errMsg   string
 	answered bool
+	cleanup  []func()
 }
 
 func (h *Handler) getObject(ctx context.Context, ev *events.S3ObjectLambdaEvent) (res *Result, err error) {
 	rq := &request{h: h, ev: ev, start: time.Now()}
 	defer func() { rq.log(ctx, err) }()
+	defer func() {
+		for _, f := range rq.cleanup {
+			f()
+		}
+	}()
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("lambda: panic serving %s: %v\n%s", ev.XAmzRequestID, p, debug.Stack())
@@ -56,82 +64,118 @@ func (h *Handler) getObject(ctx context.Context, ev *events.S3ObjectLambdaEvent)
 
 	key, query := objectKey(ev.UserRequest.URL)
 	rq.key = key
-	payload := ev.Configuration.Payload
-	if strings.TrimSpace(payload) == "" {
-		payload = h.DefaultPayload
-	}
-	chain, err := transforms.ParseChain(payload)
-	if err != nil {
-		return rq.fail(ctx, s3err.From(err))
-	}
-	rq.chain = chain.Names()
-	if e := unsupported(ev.UserRequest.Headers, query); e != nil {
+	chain, opts, e := h.chainFor(ev.Configuration.Payload)
+	if e != nil {
 		return rq.fail(ctx, e)
 	}
+	rq.chain = chain.Names()
+	a, e := parseAsk(ev.UserRequest.Headers, query)
+	if e != nil {
+		return rq.fail(ctx, e)
+	}
+	if a.part > 0 {
+		a.rng = partRange(a.part, opts.PartSize)
+	}
 
-	resp, err := fetchOriginal(work, h.HTTPClient, ev.GetObjectContext.InputS3URL, ev.UserRequest.Headers)
+	// A chain that changes no byte answers as S3 would: conditions and a
+	// Range go to the original. Otherwise the handler judges conditions
+	// against the output's own ETag and cuts ranges from the output.
+	preserve := chain.PreservesBytes()
+	f := fetch{conditional: preserve}
+	if preserve && a.rng != nil && a.part == 0 {
+		f.rng = a.rng.header()
+	}
+	resp, err := f.do(work, h.HTTPClient, ev.GetObjectContext.InputS3URL, ev.UserRequest.Headers)
 	if err != nil {
 		return rq.fail(ctx, s3err.Wrap(err, http.StatusInternalServerError, "InternalError", "olkit could not fetch the original object: %v", err))
 	}
 	defer resp.Body.Close()
-	obj := &transforms.Object{Key: key, Header: resp.Header.Clone(), Size: resp.ContentLength, Query: query}
 	switch {
 	case resp.StatusCode == http.StatusNotModified:
-		if !chain.PreservesBytes() {
-			obj.ForgetBytes()
-		}
-		return rq.write(ctx, writeresponse.Response{Status: http.StatusNotModified, Header: obj.Header, Size: -1})
+		return rq.write(ctx, writeresponse.Response{Status: http.StatusNotModified, Header: resp.Header.Clone(), Size: -1})
 	case resp.StatusCode/100 != 2:
 		return rq.fail(ctx, originalError(resp))
 	}
 
-	if resp.ContentLength >= 0 {
+	obj := &transforms.Object{Key: key, Header: resp.Header.Clone(), Size: resp.ContentLength, Query: query}
+	if f.rng == "" && resp.ContentLength >= 0 {
 		src := &rangeSource{ctx: work, client: h.HTTPClient, url: ev.GetObjectContext.InputS3URL,
 			headers: ev.UserRequest.Headers, etag: resp.Header.Get("ETag"), size: resp.ContentLength}
-		defer src.Close()
+		rq.cleanup = append(rq.cleanup, func() { src.Close() })
 		obj.Source, rq.src = src, src
 	}
+	checksumAlg := writeresponse.ChecksumAlgorithm(resp.Header)
 	rq.in.r = resp.Body
 	out, err := chain.Apply(work, obj, &rq.in)
 	if err != nil {
 		return rq.fail(ctx, s3err.From(err))
 	}
-	defer out.Close()
-	return rq.stream(ctx, work, obj, &ctxReader{ctx: work, r: out})
+	rq.cleanup = append(rq.cleanup, func() { out.Close() })
+	if !preserve {
+		setDerivedETag(obj.Header, resp.Header.Get("ETag"), chain)
+		if status, ok := evaluateConditions(ev.UserRequest.Headers, obj.Header); !ok {
+			if status == http.StatusNotModified {
+				return rq.write(ctx, writeresponse.Response{Status: status, Header: conditionalHeaders304(obj.Header), Size: -1})
+			}
+			return rq.fail(ctx, s3err.New(status, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold"))
+		}
+	}
+
+	ans := answer{status: resp.StatusCode, header: obj.Header, body: &ctxReader{ctx: work, r: out}, size: obj.Size}
+	if f.rng == "" {
+		ans.status = http.StatusOK
+		if a.rng != nil {
+			if e := rq.cutRange(&ans, a.rng, opts); e != nil {
+				return rq.fail(ctx, e)
+			}
+		}
+	}
+	if a.checksum && (a.rng == nil || a.part > 0) && f.rng == "" {
+		if e := rq.addChecksum(&ans, checksumAlg, opts); e != nil {
+			return rq.fail(ctx, e)
+		}
+	}
+	return rq.stream(ctx, work, ans)
 }
 
-// stream reads the first bytes of the output, then answers: with an error if
-// the output failed before its first byte, else with the stream.
-func (rq *request) stream(ctx, work context.Context, obj *transforms.Object, body io.Reader) (*Result, error) {
+// chainFor builds the chain and its serving options from the payload, or
+// from OLKIT_TRANSFORMS when the payload is blank.
+func (h *Handler) chainFor(payload string) (*transforms.Chain, Options, *s3err.Error) {
+	if strings.TrimSpace(payload) == "" {
+		payload = h.DefaultPayload
+	}
+	chain, err := transforms.ParseChain(payload)
+	if err != nil {
+		return nil, Options{}, s3err.From(err)
+	}
+	opts, e := parseOptions(chain.ResponseOptions())
+	return chain, opts, e
+}
+
+// answer is the response taking shape: status, headers, body and length.
+type answer struct {
+	status int
+	header http.Header
+	body   io.Reader
+	size   int64
+}
+
+// stream reads the first bytes of the body, then answers: with an error if
+// the body failed before its first byte, else with the stream.
+func (rq *request) stream(ctx, work context.Context, ans answer) (*Result, error) {
 	first := make([]byte, primeSize)
-	n, err := readSome(body, first)
-	size := obj.Size
+	n, err := readSome(ans.body, first)
+	body := ans.body
 	switch {
-	case err == io.EOF: // the whole output is in hand: its length is known
-		body, size = bytesReader(first[:n]), int64(n)
+	case err == io.EOF: // the whole body is in hand: its length is known
+		body, ans.size = bytesReader(first[:n]), int64(n)
 	case err != nil:
 		return rq.fail(ctx, s3err.From(err))
 	default:
 		body = io.MultiReader(bytesReader(first[:n]), body)
 	}
 	rq.out.r = body
-	resp := writeresponse.Response{Status: http.StatusOK, Header: obj.Header, Size: size, Body: &rq.out}
-	return rq.write(work, resp)
-}
-
-// unsupported refuses what the handler cannot yet answer correctly. A
-// ranged or part GET answered with the whole object would be a wrong
-// success (parallel downloaders would stitch a corrupt file). S3 itself
-// answers 501 when an access point does not allow the feature, but WGOR
-// accepts no 501, and a 500 would be retried: so 400, saying why.
-func unsupported(headers map[string]string, query url.Values) *s3err.Error {
-	if _, ok := lookupHeader(headers, "Range"); ok {
-		return s3err.InvalidRequest("olkit does not serve Range requests yet; request the whole object")
-	}
-	if query.Has("partNumber") {
-		return s3err.InvalidRequest("olkit does not serve partNumber requests yet; request the whole object")
-	}
-	return nil
+	return rq.write(work, writeresponse.Response{Status: ans.status, Header: ans.header, Size: ans.size, Body: &rq.out})
 }
 
 // readSome reads until it has at least one byte or an error.
@@ -217,6 +261,18 @@ func objectKey(raw string) (string, url.Values) {
 		return "", url.Values{}
 	}
 	return strings.TrimPrefix(u.Path, "/"), u.Query()
+}
+
+// setDerivedETag gives changed bytes an ETag of their own, derived from the
+// original's ETag and what the chain does, so that it is the same for the
+// same output and caches and conditional requests work; never the
+// original's ETag on changed bytes. A stage that set an ETag keeps it.
+func setDerivedETag(h http.Header, original string, chain *transforms.Chain) {
+	if h.Get("ETag") != "" || original == "" {
+		return
+	}
+	sum := sha256.Sum256([]byte(original + "\x00" + chain.Fingerprint()))
+	h.Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
 }
 
 // counter counts the bytes read through it.

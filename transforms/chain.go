@@ -26,16 +26,21 @@ type Spec struct {
 //	{"transforms":[{"name":"decompress"},{"name":"redact","options":{...}}]}
 type Payload struct {
 	Transforms []Spec `json:"transforms"`
+	// Response holds options for whoever serves the chain (the Lambda
+	// handler: spool limits, part size); transforms never look at it.
+	Response json.RawMessage `json:"response,omitempty"`
 }
 
 // A Chain is the ordered list of transforms one request runs through. The
 // zero Chain is the identity: it hands the stream on untouched.
 type Chain struct {
-	stages []stage
+	stages   []stage
+	response json.RawMessage
 }
 
 type stage struct {
 	name string
+	opts []byte // compact JSON, for Fingerprint
 	t    Transform
 }
 
@@ -57,13 +62,17 @@ func ParseChain(payload string) (*Chain, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, s3err.InvalidRequest("olkit: the access point payload has data after its JSON object")
 	}
-	c := &Chain{}
+	c := &Chain{response: p.Response}
 	for i, spec := range p.Transforms {
 		t, err := build(spec)
 		if err != nil {
 			return nil, s3err.InvalidRequest("olkit: transform %d (%q) in the access point payload: %v", i+1, spec.Name, err)
 		}
-		c.stages = append(c.stages, stage{name: spec.Name, t: t})
+		var opts bytes.Buffer
+		if len(spec.Options) > 0 {
+			json.Compact(&opts, spec.Options)
+		}
+		c.stages = append(c.stages, stage{name: spec.Name, opts: opts.Bytes(), t: t})
 	}
 	return c, nil
 }
@@ -99,6 +108,24 @@ func build(spec Spec) (t Transform, err error) {
 // payload, and want it applied exactly as a payload's chain would apply it.
 func ChainOf(name string, t Transform) *Chain {
 	return &Chain{stages: []stage{{name: name, t: t}}}
+}
+
+// ResponseOptions returns the payload's "response" object, or nil.
+func (c *Chain) ResponseOptions() json.RawMessage { return c.response }
+
+// Fingerprint identifies what the chain does: its stages' names and
+// options, in order, with insignificant white space removed. Two chains
+// with the same fingerprint turn the same input into the same output, so
+// the fingerprint and the original's ETag make the output's ETag.
+func (c *Chain) Fingerprint() string {
+	var b strings.Builder
+	for _, s := range c.stages {
+		b.WriteString(s.name)
+		b.WriteByte(0)
+		b.Write(s.opts)
+		b.WriteByte(0)
+	}
+	return b.String()
 }
 
 // Names returns the names of the chain's stages in order; an identity chain

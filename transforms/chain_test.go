@@ -941,3 +941,12 @@ func TestApplyUnchangedKeepsBytesForThisRequest(t *testing.T) {
 	assert.Equal(t, "x", readAllAndClose(t, rc))
 	assertBytesKept(t, obj.Size, obj.Header)
 }
+
+func TestFingerprint(t *testing.T) {
+	a := mustParse(t, `{"transforms":[{"name":"identity"},{"name":"chaintest-append-a","options":{ "x" : 1 }}]}`)
+	b := mustParse(t, `{"transforms": [ {"name":"identity"}, {"name":"chaintest-append-a","options":{"x":1}} ]}`)
+	c := mustParse(t, `{"transforms":[{"name":"identity"},{"name":"chaintest-append-a","options":{"x":2}}]}`)
+	assert.Equal(t, a.Fingerprint(), b.Fingerprint(), "white space does not matter")
+	assert.NotEqual(t, a.Fingerprint(), c.Fingerprint(), "options do")
+	assert.Empty(t, (&transforms.Chain{}).Fingerprint())
+}

@@ -173,14 +173,42 @@ func (s *Server) RangeGets() int {
 	return s.ranges
 }
 
-// rangeStart parses the "bytes=N-" form a ranged reader sends.
-func rangeStart(h string) (int64, bool) {
-	spec, ok := strings.CutPrefix(h, "bytes=")
-	if !ok || !strings.HasSuffix(spec, "-") {
-		return 0, false
+// parseRange parses one byte range (bytes=a-b, a-, -n) against size, as
+// S3 does: ok is false for forms S3 ignores; start < 0 when unsatisfiable.
+func parseRange(h string, size int64) (start, end int64, ok bool) {
+	spec, found := strings.CutPrefix(h, "bytes=")
+	if !found || strings.Contains(spec, ",") {
+		return 0, 0, false
 	}
-	n, err := strconv.ParseInt(strings.TrimSuffix(spec, "-"), 10, 64)
-	return n, err == nil && n >= 0
+	a, b, found := strings.Cut(spec, "-")
+	if !found {
+		return 0, 0, false
+	}
+	if a == "" {
+		n, err := strconv.ParseInt(b, 10, 64)
+		if err != nil || n < 0 {
+			return 0, 0, false
+		}
+		if n == 0 || size == 0 {
+			return -1, 0, true
+		}
+		return max(0, size-n), size - 1, true
+	}
+	first, err := strconv.ParseInt(a, 10, 64)
+	if err != nil || first < 0 {
+		return 0, 0, false
+	}
+	last := size - 1
+	if b != "" {
+		if last, err = strconv.ParseInt(b, 10, 64); err != nil || last < first {
+			return 0, 0, false
+		}
+		last = min(last, size-1)
+	}
+	if first >= size {
+		return -1, 0, true
+	}
+	return first, last, true
 }
 
 // Gets returns the headers of every GET of an original received so far.
@@ -241,8 +269,8 @@ func (s *Server) serveGet(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusOK
 	}
 	body := o.Body
-	if start, ok := rangeStart(r.Header.Get("Range")); ok && status == http.StatusOK && o.Size >= 0 {
-		if start >= o.Size {
+	if start, end, ok := parseRange(r.Header.Get("Range"), o.Size); ok && status == http.StatusOK && o.Size >= 0 {
+		if start < 0 {
 			writeError(w, http.StatusRequestedRangeNotSatisfiable, "InvalidRange", "The requested range is not satisfiable")
 			return
 		}
@@ -250,13 +278,13 @@ func (s *Server) serveGet(w http.ResponseWriter, r *http.Request) {
 		s.ranges++
 		s.mu.Unlock()
 		status = http.StatusPartialContent
-		w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", start, o.Size-1, o.Size))
-		o.Size -= start
+		w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", start, end, o.Size))
+		o.Size = end - start + 1
 		full := o.Body
 		body = func() io.Reader {
 			b := full()
 			io.CopyN(io.Discard, b, start)
-			return b
+			return io.LimitReader(b, end-start+1)
 		}
 	}
 	if o.Size >= 0 && status/100 == 2 {
