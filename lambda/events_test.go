@@ -3,7 +3,6 @@ package lambda
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -72,18 +71,7 @@ func TestSignedHeadersEvent(t *testing.T) {
 	assert.Equal(t, "q3.csv", query.Get("file_name"))
 }
 
-func TestHeadAndListAnswerNotImplemented(t *testing.T) {
-	h := New(nil)
-	for _, f := range []string{
-		"s3-object-lambda-event-head-object-iam.json",
-		"s3-object-lambda-event-list-objects-iam.json",
-		"s3-object-lambda-event-list-objects-v2-iam.json",
-	} {
-		res, err := h.Handle(context.Background(), loadEvent(t, f))
-		require.NoError(t, err, f)
-		assert.Equal(t, http.StatusNotImplemented, res.StatusCode, f)
-		assert.Equal(t, "NotImplemented", res.ErrorCode, f)
-	}
-	_, err := h.Handle(context.Background(), events.S3ObjectLambdaEvent{XAmzRequestID: "empty"})
+func TestEventWithNoContextIsAnError(t *testing.T) {
+	_, err := New(nil).Handle(context.Background(), events.S3ObjectLambdaEvent{XAmzRequestID: "empty"})
 	assert.ErrorContains(t, err, "no getObjectContext")
 }

@@ -28,6 +28,8 @@ type fetch struct {
 	conditional bool
 	// rng, when set, is a Range header for the original.
 	rng string
+	// head sends HEAD instead of GET (the HEAD event's URL is signed so).
+	head bool
 }
 
 // do GETs the presigned inputS3Url.
@@ -35,6 +37,9 @@ func (f fetch) do(ctx context.Context, client *http.Client, inputURL string, use
 	req, err := originalRequest(ctx, inputURL, userHeaders)
 	if err != nil {
 		return nil, err
+	}
+	if f.head {
+		req.Method = http.MethodHead
 	}
 	if f.conditional {
 		for _, name := range conditionalHeaders {

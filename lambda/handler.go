@@ -91,9 +91,12 @@ type Result struct {
 	ErrorCode    string            `json:"errorCode,omitempty"`
 	ErrorMessage string            `json:"errorMessage,omitempty"`
 	Headers      map[string]string `json:"headers,omitempty"`
+	// ListResultXML is a List answer: S3's ListBucketResult XML.
+	ListResultXML string `json:"listResultXml,omitempty"`
 }
 
-// Handle serves one event. GetObject is answered through WGOR; an error is
+// Handle serves one event. GetObject is answered through WGOR, HEAD and
+// List with the returned Result; for GetObject an error is
 // returned only when no complete answer could be given (the WGOR call itself
 // failed, or the body failed mid-stream and the download was aborted), so
 // that Lambda counts the invocation as failed.
@@ -101,12 +104,12 @@ func (h *Handler) Handle(ctx context.Context, ev events.S3ObjectLambdaEvent) (*R
 	switch {
 	case ev.GetObjectContext != nil:
 		return h.getObject(ctx, &ev)
-	case ev.HeadObjectContext != nil, ev.ListObjectsContext != nil, ev.ListObjectsV2Context != nil:
-		return &Result{
-			StatusCode:   http.StatusNotImplemented,
-			ErrorCode:    "NotImplemented",
-			ErrorMessage: "olkit does not yet transform HEAD or List requests; remove them from the access point's transformed actions",
-		}, nil
+	case ev.HeadObjectContext != nil:
+		return h.headObject(ctx, &ev)
+	case ev.ListObjectsContext != nil:
+		return h.listObjects(ctx, ev.ListObjectsContext.InputS3URL, ev.UserRequest.Headers, ev.Configuration.Payload)
+	case ev.ListObjectsV2Context != nil:
+		return h.listObjects(ctx, ev.ListObjectsV2Context.InputS3URL, ev.UserRequest.Headers, ev.Configuration.Payload)
 	}
 	return nil, fmt.Errorf("lambda: event %s has no getObjectContext, headObjectContext, listObjectsContext or listObjectsV2Context", ev.XAmzRequestID)
 }

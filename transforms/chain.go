@@ -163,12 +163,7 @@ func preserves(t Transform) bool {
 // untouched is dropped, since it described the old bytes; what the stage set
 // itself (a new Size, say) stays.
 func (c *Chain) Apply(ctx context.Context, obj *Object, r io.Reader) (io.ReadCloser, error) {
-	if obj.Header == nil {
-		obj.Header = http.Header{}
-	}
-	if obj.Query == nil {
-		obj.Query = url.Values{}
-	}
+	c.prepare(obj)
 	out := &output{r: r}
 	for _, s := range c.stages {
 		keep := preserves(s.t)
@@ -197,6 +192,16 @@ func (c *Chain) Apply(ctx context.Context, obj *Object, r io.Reader) (io.ReadClo
 		}
 	}
 	return out, nil
+}
+
+// prepare fills obj's maps, so stages need not check them for nil.
+func (c *Chain) prepare(obj *Object) {
+	if obj.Header == nil {
+		obj.Header = http.Header{}
+	}
+	if obj.Query == nil {
+		obj.Query = url.Values{}
+	}
 }
 
 // byteState is what described a stage's input bytes before it ran.

@@ -57,6 +57,8 @@ type Server struct {
 	*httptest.Server
 	// KeepBody is how many body bytes of each WGOR to keep in WGOR.Body.
 	KeepBody int
+	// ListXML, when set, is the answer to a GET of "/" (a listing).
+	ListXML string
 
 	mu      sync.Mutex
 	objects map[string]Object
@@ -142,6 +144,28 @@ func (s *Server) Event(key, payload string, headers map[string]string) events.S3
 	}
 }
 
+// HeadEvent returns a HeadObject event for key.
+func (s *Server) HeadEvent(key, payload string, headers map[string]string) events.S3ObjectLambdaEvent {
+	ev := s.Event(key, payload, headers)
+	ev.HeadObjectContext = &events.S3ObjectLambdaHeadObjectContext{InputS3URL: ev.GetObjectContext.InputS3URL}
+	ev.GetObjectContext = nil
+	return ev
+}
+
+// ListEvent returns a ListObjectsV2 (v2) or ListObjects event.
+func (s *Server) ListEvent(v2 bool, payload string) events.S3ObjectLambdaEvent {
+	ev := s.Event("", payload, nil)
+	u := s.URL + "/?list-type=2&X-Amz-SignedHeaders=host"
+	if v2 {
+		ev.ListObjectsV2Context = &events.S3ObjectLambdaListObjectsV2Context{InputS3URL: u}
+		ev.ProtocolVersion = "1.01"
+	} else {
+		ev.ListObjectsContext = &events.S3ObjectLambdaListObjectsContext{InputS3URL: u}
+	}
+	ev.GetObjectContext = nil
+	return ev
+}
+
 // WGORs returns the WGOR calls received so far.
 func (s *Server) WGORs() []WGOR {
 	s.mu.Lock()
@@ -222,7 +246,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method == http.MethodPost && r.URL.Path == "/WriteGetObjectResponse":
 		s.serveWGOR(w, r)
-	case r.Method == http.MethodGet:
+	case r.Method == http.MethodGet && r.URL.Path == "/" && s.ListXML != "":
+		w.Header().Set("Content-Type", "application/xml")
+		io.WriteString(w, s.ListXML)
+	case r.Method == http.MethodGet, r.Method == http.MethodHead:
 		s.serveGet(w, r)
 	default:
 		writeError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "fakes3 serves GET and WGOR only")
@@ -298,7 +325,7 @@ func (s *Server) serveGet(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.WriteHeader(status)
-	if body == nil {
+	if body == nil || r.Method == http.MethodHead {
 		return
 	}
 	if o.Size < 0 { // chunked: send each piece as it comes, as S3 streams

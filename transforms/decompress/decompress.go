@@ -42,6 +42,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 	"sync"
@@ -183,6 +184,28 @@ func (t *Transform) Apply(_ context.Context, obj *transforms.Object, r io.Reader
 	}
 	setDecodedHeaders(obj, innerName(obj.Key, f))
 	return out, nil
+}
+
+// Head describes the decompressed object for a HEAD request, which has no
+// bytes to sniff: the format comes from the options, Content-Encoding or
+// the key's suffix, and the headers change as Apply would change them.
+// The decompressed length is left unknown: the HEAD event's presigned URL
+// allows no ranged read to find it.
+func (t *Transform) Head(_ context.Context, obj *transforms.Object) (bool, error) {
+	f := t.choose(nil, obj)
+	if f == "" {
+		return true, nil // would pass through unchanged
+	}
+	name := innerName(obj.Key, f)
+	if f == Zip {
+		if entry := obj.Query.Get("file_name"); entry != "" {
+			name = path.Base(entry)
+		} else if t.opts.Entry != "" {
+			name = path.Base(t.opts.Entry)
+		}
+	}
+	setDecodedHeaders(obj, name)
+	return false, nil
 }
 
 // accepted is the list of formats this transform may decompress.

@@ -54,6 +54,15 @@ func TestThroughTheHandler(t *testing.T) {
 		assert.Equal(t, "etl", w.Meta["source"])
 		assert.Equal(t, int64(-1), w.ContentLength)
 	})
+	t.Run("head", func(t *testing.T) {
+		res, err := h.Handle(context.Background(), srv.HeadEvent("logs/day.csv.gz", plain, nil))
+		require.NoError(t, err)
+		assert.Equal(t, 200, res.StatusCode)
+		assert.NotContains(t, res.Headers, "Content-Encoding")
+		assert.Equal(t, "text/csv", res.Headers["Content-Type"])
+		assert.NotContains(t, res.Headers, "Content-Length", "the decompressed length is not known from a HEAD")
+		assert.NotEqual(t, `"gz"`, res.Headers["Etag"])
+	})
 	t.Run("zip entry through ranged reads", func(t *testing.T) {
 		ev := srv.Event("bundle.zip", plain, nil)
 		ev.UserRequest.URL += "?file_name=a/report.csv"
