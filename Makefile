@@ -6,11 +6,12 @@ GOARCH ?= arm64
 BOOTSTRAP_PKG ?= ./cmd/bootstrap
 GOFLAGS_LAMBDA = CGO_ENABLED=0 GOOS=linux GOARCH=$(GOARCH)
 
-.PHONY: build test build-OlkitFunction
+.PHONY: build test build-OlkitFunction build-OlkitUrlFunction
 
 build:
 	mkdir -p bin/$(GOARCH)
 	$(GOFLAGS_LAMBDA) go build -tags lambda.norpc -trimpath -ldflags='-s -w' -o bin/$(GOARCH)/bootstrap $(BOOTSTRAP_PKG)
+	$(GOFLAGS_LAMBDA) go build -tags lambda.norpc -trimpath -ldflags='-s -w' -o bin/$(GOARCH)/funcurl/bootstrap ./cmd/funcurl
 	go build -o bin/olkit ./cmd/olkit
 
 test:
@@ -18,3 +19,7 @@ test:
 
 build-OlkitFunction:
 	$(GOFLAGS_LAMBDA) go build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(ARTIFACTS_DIR)/bootstrap $(BOOTSTRAP_PKG)
+
+# The function URL function, for accounts without S3 Object Lambda.
+build-OlkitUrlFunction:
+	$(GOFLAGS_LAMBDA) go build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./cmd/funcurl
