@@ -129,9 +129,17 @@ func (ig *integrity) verify(trailer http.Header) (string, map[string]string, err
 	return etag, map[string]string{ig.alg: got}, nil
 }
 
-// copyVerified streams body into dst through ig.
-func copyVerified(dst io.Writer, body io.Reader, ig *integrity) (int64, error) {
-	n, err := io.Copy(io.MultiWriter(dst, ig), body)
+// copyVerified streams body into dst through ig. A body expected to be
+// large is hashed for its MD5 on a second goroutine while this one reads,
+// verifies and writes, so a big PUT is not held to one core's MD5 speed.
+func copyVerified(dst io.Writer, body io.Reader, ig *integrity, expect int64) (int64, error) {
+	var n int64
+	var err error
+	if expect >= pipelineMin {
+		n, err = copyPipelined(dst, body, ig)
+	} else {
+		n, err = io.Copy(io.MultiWriter(dst, ig), body)
+	}
 	if err != nil {
 		if e, ok := err.(*s3err.Error); ok {
 			return n, e
@@ -139,6 +147,52 @@ func copyVerified(dst io.Writer, body io.Reader, ig *integrity) (int64, error) {
 		return n, s3err.Wrap(err, http.StatusBadRequest, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.")
 	}
 	return n, nil
+}
+
+// pipelineMin is the body size from which copyVerified hashes MD5 aside.
+const pipelineMin = 4 << 20
+
+func copyPipelined(dst io.Writer, body io.Reader, ig *integrity) (int64, error) {
+	const buffers, size = 4, 256 << 10
+	free := make(chan []byte, buffers)
+	for range buffers {
+		free <- make([]byte, size)
+	}
+	work := make(chan []byte, buffers)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for p := range work {
+			ig.md5.Write(p)
+			free <- p[:cap(p)]
+		}
+	}()
+	var n int64
+	var err error
+	for {
+		p := <-free
+		m, rerr := io.ReadFull(body, p)
+		if m > 0 {
+			if ig.sum != nil {
+				ig.sum.Write(p[:m])
+			}
+			if _, err = dst.Write(p[:m]); err != nil {
+				break
+			}
+			n += int64(m)
+			work <- p[:m]
+		}
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			break
+		}
+		if rerr != nil {
+			err = rerr
+			break
+		}
+	}
+	close(work)
+	<-done
+	return n, err
 }
 
 func setChecksumHeaders(h http.Header, sums map[string]string, typ string) {
@@ -164,7 +218,11 @@ func (c *call) receiveBody(algorithm string) (*store.Staging, string, map[string
 	if err != nil {
 		return nil, "", nil, err
 	}
-	if _, err := copyVerified(st, c.auth.Body, ig); err != nil {
+	expect := c.r.ContentLength
+	if c.auth.DecodedLength >= 0 {
+		expect = c.auth.DecodedLength
+	}
+	if _, err := copyVerified(st, c.auth.Body, ig, expect); err != nil {
 		st.Abort()
 		return nil, "", nil, err
 	}

@@ -1,38 +1,75 @@
 package store
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sync"
 )
 
 // NewMemory returns a store that keeps everything in memory: for tests and
 // throwaway runs (objects then do sit in memory, by choice).
 func NewMemory() *Store {
-	return newStore(&memory{blobs: map[string][]byte{}, recs: map[string]map[string][]byte{}})
+	return newStore(&memory{blobs: map[string]chunks{}, recs: map[string]map[string][]byte{}})
 }
 
 type memory struct {
 	mu    sync.Mutex
-	blobs map[string][]byte
+	blobs map[string]chunks
 	recs  map[string]map[string][]byte
 }
 
+// chunks is a blob's data in pieces of memChunk bytes (the last one
+// shorter), so a large object is copied once as it arrives rather than at
+// every doubling of one buffer.
+type chunks [][]byte
+
+const memChunk = 1 << 20
+
+func (c chunks) ReadAt(p []byte, off int64) (int, error) {
+	n := 0
+	for len(p) > 0 {
+		i, at := off/memChunk, off%memChunk
+		if off < 0 || i >= int64(len(c)) || at >= int64(len(c[i])) {
+			return n, io.EOF
+		}
+		k := copy(p, c[i][at:])
+		n, p, off = n+k, p[k:], off+int64(k)
+	}
+	return n, nil
+}
+
+func (chunks) Close() error { return nil }
+
 type memBlob struct {
-	m   *memory
-	buf bytes.Buffer
+	m    *memory
+	data chunks
 }
 
 func (m *memory) newBlob() (blobWriter, error) { return &memBlob{m: m}, nil }
 
-func (b *memBlob) Write(p []byte) (int, error) { return b.buf.Write(p) }
-func (b *memBlob) abort()                      { b.buf = bytes.Buffer{} }
+func (b *memBlob) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		if len(b.data) == 0 {
+			b.data = chunks{nil} // grows as needed: small objects stay small
+		} else if len(b.data[len(b.data)-1]) == memChunk {
+			b.data = append(b.data, make([]byte, 0, memChunk))
+		}
+		last := &b.data[len(b.data)-1]
+		k := min(len(p), memChunk-len(*last))
+		*last = append(*last, p[:k]...)
+		p = p[k:]
+	}
+	return n, nil
+}
+
+func (b *memBlob) abort() { b.data = nil }
 
 func (b *memBlob) commit() (string, error) {
 	id := newID()
 	b.m.mu.Lock()
-	b.m.blobs[id] = b.buf.Bytes()
+	b.m.blobs[id] = b.data
 	b.m.mu.Unlock()
 	return id, nil
 }
@@ -44,12 +81,8 @@ func (m *memory) openBlob(id string) (Content, error) {
 	if !ok {
 		return nil, fmt.Errorf("object data %s is missing", id)
 	}
-	return nopCloser{bytes.NewReader(data)}, nil
+	return data, nil
 }
-
-type nopCloser struct{ *bytes.Reader }
-
-func (nopCloser) Close() error { return nil }
 
 func (m *memory) removeBlob(id string) {
 	m.mu.Lock()

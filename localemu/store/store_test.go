@@ -1,10 +1,13 @@
 package store
 
 import (
+	"encoding/json"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -122,19 +125,25 @@ func TestRestartAndOrphans(t *testing.T) {
 	s, err := OpenDisk(dir)
 	require.NoError(t, err)
 	require.NoError(t, s.CreateBucket(Bucket{Name: "b"}))
+	big := strings.Repeat("B", inlineMax+1) // a blob file, not a journal entry
 	put(t, s, "b", "k", "first")
 	put(t, s, "b", "k", "second")
+	put(t, s, "b", "big", big)
+	put(t, s, "b", "big", big+"2")
 	u, err := s.CreateUpload(Upload{Bucket: "b", Key: "m"})
 	require.NoError(t, err)
 	st, _ := s.Stage()
 	io.WriteString(st, "part")
 	_, err = s.PutPart("b", "m", Part{UploadID: u.ID, Number: 1, ETag: `"p"`}, st)
 	require.NoError(t, err)
-	// A blob whose record never got written (a crash in between).
-	orphan, _ := s.Stage()
-	io.WriteString(orphan, "lost")
-	_, err = orphan.commit()
-	require.NoError(t, err)
+	// Blobs whose record never got written (a crash in between), one
+	// small (in the journal) and one large (a file).
+	for _, data := range []string{"lost", big} {
+		orphan, _ := s.Stage()
+		io.WriteString(orphan, data)
+		_, err = orphan.commit()
+		require.NoError(t, err)
+	}
 	os.WriteFile(filepath.Join(dir, "tmp", "half-written"), []byte("x"), 0o644)
 
 	s2, err := OpenDisk(dir)
@@ -142,13 +151,107 @@ func TestRestartAndOrphans(t *testing.T) {
 	o, err := s2.Get("b", "k", "")
 	require.NoError(t, err)
 	assert.Equal(t, "second", read(t, s2, o))
+	o, err = s2.Get("b", "big", "")
+	require.NoError(t, err)
+	assert.Equal(t, big+"2", read(t, s2, o))
 	_, parts, err := s2.GetUpload("b", "m", u.ID)
 	require.NoError(t, err)
 	require.Len(t, parts, 1)
+	ids, err := s2.b.blobIDs()
+	require.NoError(t, err)
+	assert.Len(t, ids, 3, "two objects, one part; the orphans are gone")
 	blobs, _ := os.ReadDir(filepath.Join(dir, "blobs"))
-	assert.Len(t, blobs, 2, "one object, one part; the orphan is gone")
+	assert.Len(t, blobs, 1, "only the large object has a file")
 	tmp, _ := os.ReadDir(filepath.Join(dir, "tmp"))
 	assert.Empty(t, tmp)
+}
+
+// A write torn by a crash (the end of the journal) is dropped at start;
+// everything acknowledged before it stays.
+func TestTornJournal(t *testing.T) {
+	dir := t.TempDir()
+	s, err := OpenDisk(dir)
+	require.NoError(t, err)
+	require.NoError(t, s.CreateBucket(Bucket{Name: "b"}))
+	put(t, s, "b", "k", "kept")
+	journal := filepath.Join(dir, "meta", "journal")
+	whole, err := os.ReadFile(journal)
+	require.NoError(t, err)
+	for _, tail := range [][]byte{
+		encodeEntry(opPut, kindObject, recordID("x"), []byte(`{"Bucket":"b","Key":"torn"}`))[:20], // cut short
+		append(encodeEntry(opPut, kindObject, recordID("y"), []byte(`{}`))[:12], "garbage!"...),   // bad CRC
+		{0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4},                                                      // absurd length
+	} {
+		require.NoError(t, os.WriteFile(journal, append(slices.Clone(whole), tail...), 0o644))
+		s2, err := OpenDisk(dir)
+		require.NoError(t, err)
+		o, err := s2.Get("b", "k", "")
+		require.NoError(t, err)
+		assert.Equal(t, "kept", read(t, s2, o))
+		_, err = s2.Get("b", "torn", "")
+		assert.Equal(t, "NoSuchKey", code(err))
+		put(t, s2, "b", "after", "ok") // appends after the cut
+		s3, err := OpenDisk(dir)
+		require.NoError(t, err)
+		o, err = s3.Get("b", "after", "")
+		require.NoError(t, err)
+		assert.Equal(t, "ok", read(t, s3, o))
+		whole, err = os.ReadFile(journal)
+		require.NoError(t, err)
+	}
+}
+
+// Overwrites make the journal grow; it is compacted once mostly dead, and
+// what it holds stays readable during and after.
+func TestJournalCompaction(t *testing.T) {
+	dir := t.TempDir()
+	s, err := OpenDisk(dir)
+	require.NoError(t, err)
+	d := s.b.(*disk)
+	require.NoError(t, s.CreateBucket(Bucket{Name: "b"}))
+	defer func(v int64) { compactMin = v }(compactMin)
+	compactMin = 2 << 20
+	data := strings.Repeat("x", 100<<10)
+	for i := range 100 { // 10 MiB written, 3 keys live
+		put(t, s, "b", "k"+strconv.Itoa(i%3), data+strconv.Itoa(i))
+	}
+	d.mu.Lock()
+	size, live := d.size, d.live
+	d.mu.Unlock()
+	assert.Less(t, size, compactMin+int64(200<<10), "compacted")
+	assert.LessOrEqual(t, live, size)
+	for i := 97; i < 100; i++ {
+		o, err := s.Get("b", "k"+strconv.Itoa(i%3), "")
+		require.NoError(t, err)
+		assert.Equal(t, data+strconv.Itoa(i), read(t, s, o))
+	}
+	s2, err := OpenDisk(dir)
+	require.NoError(t, err)
+	o, err := s2.Get("b", "k0", "")
+	require.NoError(t, err)
+	assert.Equal(t, data+"99", read(t, s2, o))
+	fi, err := os.Stat(filepath.Join(dir, "meta", "journal"))
+	require.NoError(t, err)
+	assert.Less(t, fi.Size(), int64(400<<10), "only live entries after a restart")
+}
+
+// A data folder of the first layout (one file per record) is imported.
+func TestLegacyRecords(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "meta", kindBucket), 0o755))
+	rec, _ := json.Marshal(Bucket{Name: "old", Owner: "test"})
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "meta", kindBucket, recordID("old")+".json"), rec, 0o644))
+	s, err := OpenDisk(dir)
+	require.NoError(t, err)
+	b, err := s.GetBucket("old")
+	require.NoError(t, err)
+	assert.Equal(t, "test", b.Owner)
+	_, err = os.Stat(filepath.Join(dir, "meta", kindBucket))
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+	s2, err := OpenDisk(dir)
+	require.NoError(t, err)
+	_, err = s2.GetBucket("old")
+	assert.NoError(t, err)
 }
 
 func TestMultipart(t *testing.T) {
