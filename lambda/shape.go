@@ -24,8 +24,8 @@ func (rq *request) cutRange(ans *answer, r *byteRange, o Options) *s3err.Error {
 	var spooled *spool.File
 	if total < 0 {
 		upTo := int64(-1) // all: a part's answer states the total and the parts count
-		if r.first >= 0 && r.last >= 0 && r.part == 0 {
-			upTo = r.last + 1
+		if r.First >= 0 && r.Last >= 0 && r.part == 0 {
+			upTo = r.Last + 1
 		}
 		sp, complete, err := rq.spoolOutput(ans.body, upTo, o.MaxSpoolBytes)
 		var le *spool.LimitError
@@ -38,7 +38,7 @@ func (rq *request) cutRange(ans *answer, r *byteRange, o Options) *s3err.Error {
 		spooled = sp
 		if complete {
 			total = sp.Size()
-		} else if r.first >= sp.Size() {
+		} else if r.First >= sp.Size() {
 			return unsatisfiable(r)
 		}
 	}

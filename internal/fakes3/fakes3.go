@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/olkit/olkit/s3range"
 )
 
 // Object is what the server answers for one key.
@@ -197,39 +199,15 @@ func (s *Server) RangeGets() int {
 	return s.ranges
 }
 
-// parseRange parses one byte range (bytes=a-b, a-, -n) against size, as
-// S3 does: ok is false for forms S3 ignores; start < 0 when unsatisfiable.
+// parseRange reads a Range header against size, as S3 does (package
+// s3range): ok is false for forms S3 ignores; start < 0 when unsatisfiable.
 func parseRange(h string, size int64) (start, end int64, ok bool) {
-	spec, found := strings.CutPrefix(h, "bytes=")
-	if !found || strings.Contains(spec, ",") {
+	spec, ok := s3range.Parse(h)
+	if !ok {
 		return 0, 0, false
 	}
-	a, b, found := strings.Cut(spec, "-")
-	if !found {
-		return 0, 0, false
-	}
-	if a == "" {
-		n, err := strconv.ParseInt(b, 10, 64)
-		if err != nil || n < 0 {
-			return 0, 0, false
-		}
-		if n == 0 || size == 0 {
-			return -1, 0, true
-		}
-		return max(0, size-n), size - 1, true
-	}
-	first, err := strconv.ParseInt(a, 10, 64)
-	if err != nil || first < 0 {
-		return 0, 0, false
-	}
-	last := size - 1
-	if b != "" {
-		if last, err = strconv.ParseInt(b, 10, 64); err != nil || last < first {
-			return 0, 0, false
-		}
-		last = min(last, size-1)
-	}
-	if first >= size {
+	first, last, sat := spec.Resolve(size)
+	if !sat {
 		return -1, 0, true
 	}
 	return first, last, true

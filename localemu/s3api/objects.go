@@ -11,6 +11,7 @@ import (
 
 	"github.com/olkit/olkit/localemu/store"
 	"github.com/olkit/olkit/s3err"
+	"github.com/olkit/olkit/s3range"
 )
 
 // maxPutSize is S3's single-request limit.
@@ -270,42 +271,18 @@ func (c *call) selectPart(o *store.Object, pn string) (int64, int64, int, error)
 	return 0, o.Size, http.StatusOK, nil
 }
 
-// parseRange reads "bytes=a-b", "bytes=a-" or "bytes=-n". ok is false for
-// syntax S3 ignores; start < 0 means unsatisfiable.
+// parseRange reads a Range header against size, as S3 does (package
+// s3range): ok is false for forms S3 ignores; start < 0 when unsatisfiable.
 func parseRange(h string, size int64) (start, end int64, ok bool) {
-	spec, found := strings.CutPrefix(strings.TrimSpace(h), "bytes=")
-	if !found || strings.Contains(spec, ",") {
+	spec, ok := s3range.Parse(h)
+	if !ok {
 		return 0, 0, false
 	}
-	a, b, found := strings.Cut(spec, "-")
-	if !found {
-		return 0, 0, false
-	}
-	if a == "" {
-		n, err := strconv.ParseInt(b, 10, 64)
-		if err != nil || n < 0 {
-			return 0, 0, false
-		}
-		if n == 0 || size == 0 {
-			return -1, 0, true
-		}
-		return max(0, size-n), size - 1, true
-	}
-	s, err := strconv.ParseInt(a, 10, 64)
-	if err != nil || s < 0 {
-		return 0, 0, false
-	}
-	e := size - 1
-	if b != "" {
-		if e, err = strconv.ParseInt(b, 10, 64); err != nil || e < s {
-			return 0, 0, false
-		}
-		e = min(e, size-1)
-	}
-	if s >= size {
+	first, last, sat := spec.Resolve(size)
+	if !sat {
 		return -1, 0, true
 	}
-	return s, e, true
+	return first, last, true
 }
 
 // objectHeaders sets what GetObject and HeadObject say about o.
