@@ -8,4 +8,6 @@ package builtin
 import (
 	// "decompress": gzip, zlib, zstd, snappy, bzip2 and ZIP.
 	_ "github.com/olkit/olkit/transforms/decompress"
+	// "redact" and "pii-access-control": offline PII detection.
+	_ "github.com/olkit/olkit/transforms/redact"
 )

@@ -1,0 +1,259 @@
+package detect_test
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/olkit/olkit/transforms/redact/detect"
+)
+
+var all = detect.Config{Types: detect.All, Threshold: 0.5}
+
+type found struct {
+	Type detect.Entity
+	Text string
+}
+
+func find(cfg detect.Config, s string) []found {
+	var out []found
+	for _, m := range detect.Find(cfg, []byte(s)) {
+		out = append(out, found{m.Type, s[m.Start:m.End]})
+	}
+	return out
+}
+
+func TestPositives(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want detect.Entity
+		span string // the matched text; the whole of text after ": " when empty
+	}{
+		{"mail john.doe+tag@example.co.uk now", detect.EMAIL, "john.doe+tag@example.co.uk"},
+		{"<a.b@c.io>", detect.EMAIL, "a.b@c.io"},
+		{"call (415) 555-2671.", detect.PHONE, "(415) 555-2671"},
+		{"tel 415-555-2671", detect.PHONE, "415-555-2671"},
+		{"tel 415.555.2671", detect.PHONE, "415.555.2671"},
+		{"tel: 1-415-555-2671", detect.PHONE, "1-415-555-2671"},
+		{"phone 4155552671", detect.PHONE, "4155552671"},
+		{"+1 415 555 2671", detect.PHONE, "+1 415 555 2671"},
+		{"+1 (415) 555-2671", detect.PHONE, "+1 (415) 555-2671"},
+		{"+44 20 7946 0958", detect.PHONE, "+44 20 7946 0958"},
+		{"+33 1 23 45 67 89", detect.PHONE, "+33 1 23 45 67 89"},
+		{"+4915123456789", detect.PHONE, "+4915123456789"},
+		{"SSN: 536-22-1234", detect.SSN, "536-22-1234"},
+		{"ssn 536221234", detect.SSN, "536221234"},
+		{"ssn:536 22 1234", detect.SSN, "536 22 1234"},
+		{"card 4111 1111 1111 1111 exp", detect.CREDIT_DEBIT_NUMBER, "4111 1111 1111 1111"},
+		{"4111-1111-1111-1111", detect.CREDIT_DEBIT_NUMBER, "4111-1111-1111-1111"},
+		{"amex 3782 822463 10005", detect.CREDIT_DEBIT_NUMBER, "3782 822463 10005"},
+		{"pan=5555555555554444;", detect.CREDIT_DEBIT_NUMBER, "5555555555554444"},
+		{"IBAN DE89 3704 0044 0532 0130 00.", detect.INTERNATIONAL_BANK_ACCOUNT_NUMBER, "DE89 3704 0044 0532 0130 00"},
+		{"GB82WEST12345698765432", detect.INTERNATIONAL_BANK_ACCOUNT_NUMBER, "GB82WEST12345698765432"},
+		{"routing 021000021", detect.BANK_ROUTING, "021000021"},
+		{"ABA: 121000358", detect.BANK_ROUTING, "121000358"},
+		{"from 192.168.1.20:8080", detect.IP_ADDRESS, "192.168.1.20"},
+		{"net 10.0.0.0/8", detect.IP_ADDRESS, "10.0.0.0"},
+		{"[2001:db8::8a2e:370:7334]", detect.IP_ADDRESS, "2001:db8::8a2e:370:7334"},
+		{"addr fe80::1 up", detect.IP_ADDRESS, "fe80::1"},
+		{"addr ::ffff:192.0.2.1 up", detect.IP_ADDRESS, "::ffff:192.0.2.1"},
+		{"addr 2001:0db8:85a3:0000:0000:8a2e:0370:7334.", detect.IP_ADDRESS, "2001:0db8:85a3:0000:0000:8a2e:0370:7334"},
+		{"ether 00:1a:2b:3c:4d:5e", detect.MAC_ADDRESS, "00:1a:2b:3c:4d:5e"},
+		{"AA-BB-CC-DD-EE-FF", detect.MAC_ADDRESS, "AA-BB-CC-DD-EE-FF"},
+		{"see https://example.com/a?b=c.", detect.URL, "https://example.com/a?b=c"},
+		{"(http://example.com/x)", detect.URL, "http://example.com/x"},
+		{"go to www.example.org/path, then", detect.URL, "www.example.org/path"},
+		{"key AKIAIOSFODNN7EXAMPLE", detect.AWS_ACCESS_KEY, "AKIAIOSFODNN7EXAMPLE"},
+		{"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", detect.AWS_SECRET_KEY, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},
+		{`"SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"`, detect.AWS_SECRET_KEY, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},
+		{"BIC: DEUTDEFF", detect.SWIFT_CODE, "DEUTDEFF"},
+		{"pay NWBKGB2L", detect.SWIFT_CODE, "NWBKGB2L"},
+		{"BOFAUS3NXXX", detect.SWIFT_CODE, "BOFAUS3NXXX"},
+		{"NINO AB123456C", detect.UK_NATIONAL_INSURANCE_NUMBER, "AB123456C"},
+		{"ni: AB 12 34 56 C", detect.UK_NATIONAL_INSURANCE_NUMBER, "AB 12 34 56 C"},
+		{"SIN 130-692-544", detect.CA_SOCIAL_INSURANCE_NUMBER, "130-692-544"},
+		{"social insurance 130692544", detect.CA_SOCIAL_INSURANCE_NUMBER, "130692544"},
+		{"NHS number 943 476 5919", detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER, "943 476 5919"},
+		{"Aadhaar 2345 6789 0124", detect.IN_AADHAAR, "2345 6789 0124"},
+		{"VIN 1HGCM82633A004352", detect.VEHICLE_IDENTIFICATION_NUMBER, "1HGCM82633A004352"},
+		{"at 2024-01-15T10:23:45.123Z done", detect.DATE_TIME, "2024-01-15T10:23:45.123Z"},
+		{"at 2024-01-15 10:23:45+02:00", detect.DATE_TIME, "2024-01-15 10:23:45+02:00"},
+		{"born 01/15/1984", detect.DATE_TIME, "01/15/1984"},
+		{"born 15.01.1984", detect.DATE_TIME, "15.01.1984"},
+		{"on January 15, 2024", detect.DATE_TIME, "January 15, 2024"},
+		{"on 15 Sept 2024", detect.DATE_TIME, "15 Sept 2024"},
+		{"at 9:30 pm", detect.DATE_TIME, "9:30 pm"},
+		{"ITIN 912-70-1234", detect.US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER, "912-70-1234"},
+	} {
+		got := find(all, tc.text)
+		assert.Contains(t, got, found{tc.want, tc.span}, "in %q", tc.text)
+	}
+}
+
+// TestNearMisses: shapes of PII that fail validation, and ordinary values
+// of logs and data files, find nothing (DATE_TIME aside where dates are
+// the point).
+func TestNearMisses(t *testing.T) {
+	noDates := detect.Config{Types: detect.All &^ detect.SetOf(detect.DATE_TIME), Threshold: 0.5}
+	for _, s := range []string{
+		"card 4111 1111 1111 1112",                // Luhn
+		"1234567812345670",                        // Luhn but no issuer
+		"ssn 000-12-3456 666-12-3456",             // SSA rules
+		"ssn 123-00-4567 123-45-0000",             // group, serial
+		"version 1.2.3.4",                         // a version, not an address
+		"ver: 10.0.0.1",                           // idem
+		"v1.2.3.4 and 1.2.3.4.5 and 1.2.3",        // version strings
+		"release 4.19.0.1-amd64",                  // idem
+		"10.0.19041.1",                            // Windows build
+		"999.1.1.1 and 01.02.03.04",               // not an address
+		"id 123e4567-e89b-12d3-a456-426614174000", // UUID
+		"sha1 da39a3ee5e6b4b0d3255bfef95601890afd80709",
+		"sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+		"order 123456 qty 7 price 19.99 total 1,234.56",
+		"ts=1712345678 bytes=8589934592 took 12.5ms",
+		"HTTP/1.1 200 OK", "status 404 in 0.003s",
+		"2024-01-15T10:23:45Z INFO req=ab12cd34 latency_ms=42",
+		"10:23:45,123 DEBUG worker-3 done",
+		"std::vector<int> a::b",
+		"at 12:34 the ratio was 16:9",
+		"ABCDEFGH is not a SWIFT code without a label", // letters only
+		"DATABASE BUSINESS TRANSFER",
+		"phone 011-555-1234 and 123-456-7890", // area codes starting 0 or 1
+		"QQ123456C", "AB1234567",
+		"a.b@c", "@home", "user@localhost", "x@y.z",
+		"https:// nothing", "ftp:/x",
+		"isbn 978-3-16-148410-0",
+		"mac 00:1a:2b:3c:4d", // five groups
+		"call 555-1234",
+		"http2 :: 1",
+	} {
+		assert.Empty(t, find(noDates, s), "%q", s)
+	}
+	// Dates are found as DATE_TIME, never as another type.
+	for _, s := range []string{"2024-01-15T10:23:45Z", "2024-01-15", "01/15/2024", "Jan 15, 2024", "10:23:45"} {
+		for _, f := range find(all, "at "+s+" ok") {
+			assert.Equal(t, detect.DATE_TIME, f.Type, "%q", s)
+		}
+	}
+}
+
+func TestTypesAndThreshold(t *testing.T) {
+	s := "ssn 536-22-1234 mail a@example.com"
+	got := find(detect.Config{Types: detect.SetOf(detect.EMAIL), Threshold: 0.5}, s)
+	assert.Equal(t, []found{{detect.EMAIL, "a@example.com"}}, got)
+	// A plain 9-digit number with no label is low confidence: found at
+	// 0.3, not at 0.5.
+	low := detect.Config{Types: detect.All, Threshold: 0}
+	assert.NotEmpty(t, find(low, "id 536221234"))
+	assert.Empty(t, find(all, "id 536221234"))
+	ms := detect.Find(all, []byte("SSN: 536-22-1234, 536-22-1234"))
+	require.Len(t, ms, 2)
+	assert.Greater(t, ms[0].Score, ms[1].Score, "a label raises confidence")
+}
+
+func TestLongURLContinues(t *testing.T) {
+	u := "https://example.com/" + strings.Repeat("a", 9000)
+	ms := detect.Find(all, []byte("x "+u+" y"))
+	require.NotEmpty(t, ms)
+	assert.Equal(t, 2, ms[0].Start)
+	assert.Equal(t, 2+len(u), ms[len(ms)-1].End, "the whole URL is covered")
+	for i, m := range ms[1:] {
+		assert.True(t, m.Cont)
+		assert.Equal(t, ms[i].End, m.Start)
+	}
+}
+
+// scanChunked runs a Scanner as a streaming caller does: keep Lookback
+// bytes of history, feed chunks, shift.
+func scanChunked(cfg detect.Config, data []byte, r *rand.Rand, maxChunk int) []detect.Match {
+	s := detect.New(cfg)
+	var buf []byte
+	var out []detect.Match
+	base, off := 0, 0
+	for {
+		n := 1 + r.IntN(maxChunk)
+		eof := off+n >= len(data)
+		end := min(len(data), off+n)
+		buf = append(buf, data[off:end]...)
+		off = end
+		before := len(out)
+		out = s.Scan(buf, eof, out)
+		for i := before; i < len(out); i++ {
+			out[i].Start += base
+			out[i].End += base
+		}
+		if eof {
+			return out
+		}
+		drop := min(s.Pos()-detect.Lookback, s.Last()) // keep the history
+		if drop > 0 {
+			buf = append(buf[:0], buf[drop:]...)
+			s.Shift(drop)
+			base += drop
+		}
+	}
+}
+
+func sample(r *rand.Rand, n int) []byte {
+	parts := []string{"mail john.doe@example.com ", "call (415) 555-2671 ", "SSN 536-22-1234 ", "4111 1111 1111 1111 ",
+		"DE89 3704 0044 0532 0130 00 ", "ip 10.1.2.3 ", "fe80::1 ", "00:1a:2b:3c:4d:5e ", "https://example.com/x?y=z ",
+		"AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY ", "2024-01-15T10:23:45Z ", "version 1.2.3.4 ",
+		"plain words here ", "\n", "é ü 日本 ", "12345 ", "www.example.org ", "+44 20 7946 0958 ", "VIN 1HGCM82633A004352 ",
+		"x@", "@y.com ", "::", "https://", strings.Repeat("z", 50),
+	}
+	var b bytes.Buffer
+	for b.Len() < n {
+		b.WriteString(parts[r.IntN(len(parts))])
+	}
+	return b.Bytes()
+}
+
+// TestChunkingIsInvisible: any chunking gives the matches of one scan of
+// the whole input.
+func TestChunkingIsInvisible(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	runs := 40
+	if testing.Short() {
+		runs = 8
+	}
+	for i := range runs {
+		data := sample(r, 20000+r.IntN(20000))
+		want := detect.Find(all, data)
+		for _, maxChunk := range []int{1 + r.IntN(16), 1 + r.IntN(5000), 1 + r.IntN(20000)} {
+			got := scanChunked(all, data, r, maxChunk)
+			require.Equal(t, want, got, "run %d, chunks up to %d", i, maxChunk)
+		}
+	}
+}
+
+func FuzzScan(f *testing.F) {
+	r := rand.New(rand.NewPCG(3, 4))
+	f.Add([]byte("mail john.doe@example.com SSN 536-22-1234 call (415) 555-2671"), uint16(7))
+	f.Add(sample(r, 2000), uint16(100))
+	f.Add([]byte("https://"+strings.Repeat("a", 5000)), uint16(1000))
+	f.Add([]byte("::ffff:1.2.3.4 1.2.3.4.5 +1 (415) 555-2671 AKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), uint16(3))
+	f.Fuzz(func(t *testing.T, data []byte, chunk uint16) {
+		want := detect.Find(all, data)
+		last := 0
+		for _, m := range want {
+			if m.Start < last || m.End <= m.Start || m.End > len(data) {
+				t.Fatalf("bad match %+v after %d in %d bytes", m, last, len(data))
+			}
+			for _, c := range data[m.Start:m.End] {
+				if c >= 0x80 {
+					t.Fatalf("match %+v holds a non-ASCII byte", m)
+				}
+			}
+			last = m.End
+		}
+		got := scanChunked(all, data, rand.New(rand.NewPCG(uint64(chunk), 1)), int(chunk)%8192+1)
+		if fmt.Sprint(want) != fmt.Sprint(got) {
+			t.Fatalf("chunked scan differs:\n%v\n%v", want, got)
+		}
+	})
+}

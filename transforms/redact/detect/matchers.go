@@ -1,0 +1,592 @@
+package detect
+
+import "net/netip"
+
+// upper tries the entities that start with a capital letter.
+func (s *Scanner) upper(b *best, w []byte, p, lo int) {
+	if p+1 < len(w) && isLower(w[p+1]) {
+		// A capitalised word: a month name, or a secret key that happens
+		// to start this way.
+		if s.types.Has(DATE_TIME) {
+			s.monthDayYear(b, w, p, lo)
+		}
+		s.secret(b, w, p, lo)
+		return
+	}
+	if w[p] <= 'F' {
+		s.hexColon(b, w, p, lo)
+		if b.ok {
+			return
+		}
+	}
+	// The run of capitals and digits decides which shapes are possible.
+	r := p
+	for r < len(w) && r-p < 35 && (isUpper(w[r]) || isDigit(w[r])) {
+		r++
+	}
+	n := r - p
+	switch n {
+	case 20:
+		s.awsKey(b, w, p)
+	case 17:
+		s.vin(b, w, p, lo)
+	case 8, 11:
+		s.swift(b, w, p, lo, n)
+	}
+	if n >= 2 {
+		s.iban(b, w, p, lo)
+		s.nino(b, w, p, lo)
+	}
+	s.secret(b, w, p, lo)
+}
+
+var awsPrefixes = [...]string{"AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "APKA", "ASCA"}
+
+// awsKey: an access key id, a known four-letter prefix and 16 capitals or
+// digits.
+func (s *Scanner) awsKey(b *best, w []byte, p int) {
+	if p+20 > len(w) || !wordEnd(w, p+20) {
+		return
+	}
+	pre := string(w[p : p+4])
+	for i, a := range awsPrefixes {
+		if pre == a {
+			score := float32(0.95)
+			if i >= 2 {
+				score = 0.85
+			}
+			s.offer(b, p, p+20, AWS_ACCESS_KEY, score)
+			return
+		}
+	}
+}
+
+// secret: a 40-character secret access key (letters, digits, '+', '/'),
+// confident after a label naming a secret or near an access key id.
+func (s *Scanner) secret(b *best, w []byte, p, lo int) {
+	if !s.types.Has(AWS_SECRET_KEY) || p+40 > len(w) || (p > 0 && isB64(w[p-1])) {
+		return
+	}
+	var up, low, other bool
+	for i := p; i < p+40; i++ {
+		c := w[i]
+		switch {
+		case isUpper(c):
+			up = true
+		case isLower(c):
+			low = true
+		case isB64(c):
+			other = true
+		default:
+			return
+		}
+	}
+	if p+40 < len(w) && (isB64(w[p+40]) || w[p+40] == '=') {
+		return
+	}
+	if !up || !low || !other {
+		return
+	}
+	score := float32(0.3)
+	if contextWithin(w, lo, p, 64, []string{"secret", "secretaccesskey", "secret_access_key", "aws_secret_access_key", "secretkey"}) || nearAccessKey(w, lo, p) {
+		score = 0.95
+	}
+	s.offer(b, p, p+40, AWS_SECRET_KEY, score)
+}
+
+// nearAccessKey reports whether an access key id is among the Lookback
+// bytes before p.
+func nearAccessKey(w []byte, lo, p int) bool {
+	for i := lo; i+20 <= p; i++ {
+		if w[i] != 'A' {
+			continue
+		}
+		for _, a := range awsPrefixes[:2] {
+			if string(w[i:i+4]) == a {
+				ok := true
+				for _, c := range w[i+4 : i+20] {
+					if !isUpper(c) && !isDigit(c) {
+						ok = false
+						break
+					}
+				}
+				if ok {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// secretAfter looks for a secret key after at most skip separators
+// (spaces, quotes, ',', ';', ':', '=', '|') from i.
+func (s *Scanner) secretAfter(b *best, w []byte, i, skip, lo int) {
+	if !s.types.Has(AWS_SECRET_KEY) {
+		return
+	}
+	j := i
+	for j < len(w) && j-i < skip {
+		switch w[j] {
+		case ' ', '\t', '"', '\'', ',', ';', ':', '=', '|':
+			j++
+			continue
+		}
+		break
+	}
+	if j < len(w) && isB64(w[j]) {
+		s.secret(b, w, j, lo)
+	}
+}
+
+// vin: 17 characters VINs use, with letters and digits, and a valid check
+// digit (or a label).
+func (s *Scanner) vin(b *best, w []byte, p, lo int) {
+	if p+17 > len(w) || !wordEnd(w, p+17) {
+		return
+	}
+	v := w[p : p+17]
+	if !VINChars(v) {
+		return
+	}
+	var letters, digits int
+	for _, c := range v {
+		if isDigit(c) {
+			digits++
+		} else {
+			letters++
+		}
+	}
+	if letters == 0 || digits < 3 {
+		return
+	}
+	if VIN(v) {
+		s.offer(b, p, p+17, VEHICLE_IDENTIFICATION_NUMBER, s.ctxScore(w, lo, p, 0.85, 0.95, ctxVIN))
+	} else if hasContext(w, lo, p, ctxVIN) {
+		s.offer(b, p, p+17, VEHICLE_IDENTIFICATION_NUMBER, 0.7)
+	}
+}
+
+// swift: a SWIFT/BIC code, 4 letters of bank, a country, 2 characters of
+// location and an optional 3-character branch. All-capital words of that
+// length are common, so a code of letters only needs a label.
+func (s *Scanner) swift(b *best, w []byte, p, lo, n int) {
+	if !s.types.Has(SWIFT_CODE) || !wordEnd(w, p+n) {
+		return
+	}
+	for i := p; i < p+6; i++ {
+		if !isUpper(w[i]) {
+			return
+		}
+	}
+	if !Country(w[p+4], w[p+5]) {
+		return
+	}
+	score := float32(0.35)
+	for i := p + 6; i < p+n; i++ {
+		if isDigit(w[i]) {
+			score = 0.55
+		}
+	}
+	if n == 11 && string(w[p+8:p+11]) == "XXX" {
+		score = 0.55
+	}
+	if w[p+7] == '0' { // test and training codes
+		score = 0.35
+	}
+	if hasContext(w, lo, p, ctxSWIFT) {
+		score = 0.95
+	}
+	s.offer(b, p, p+n, SWIFT_CODE, score)
+}
+
+// iban: country, check digits and the account, whole or in groups of four
+// separated by single spaces; the country's length and mod 97.
+func (s *Scanner) iban(b *best, w []byte, p, lo int) {
+	if p+4 > len(w) || !isUpper(w[p+1]) || !isDigit(w[p+2]) || !isDigit(w[p+3]) {
+		return
+	}
+	want := IBANLength(w[p : p+2])
+	if want == 0 || !s.types.Has(INTERNATIONAL_BANK_ACCOUNT_NUMBER) {
+		return
+	}
+	var buf [34]byte
+	n, i, group := 0, p, 0
+	for i < len(w) && n < want {
+		c := w[i]
+		switch {
+		case isUpper(c) || isDigit(c):
+			buf[n] = c
+			n++
+			group++
+			i++
+		case c == ' ' && group == 4 && i+1 < len(w) && (isUpper(w[i+1]) || isDigit(w[i+1])):
+			group = 0
+			i++
+		default:
+			return
+		}
+	}
+	if n != want || !wordEnd(w, i) || !IBAN(buf[:n]) {
+		return
+	}
+	s.offer(b, p, i, INTERNATIONAL_BANK_ACCOUNT_NUMBER, s.ctxScore(w, lo, p, 0.95, 0.99, ctxIBAN))
+}
+
+// nino: a UK National Insurance number, AB123456C or AB 12 34 56 C.
+func (s *Scanner) nino(b *best, w []byte, p, lo int) {
+	if p+8 > len(w) || !NINOPrefix(w[p], w[p+1]) || !s.types.Has(UK_NATIONAL_INSURANCE_NUMBER) {
+		return
+	}
+	i := p + 2
+	spaced := w[i] == ' '
+	for k := 0; k < 3; k++ {
+		if spaced {
+			if i >= len(w) || w[i] != ' ' {
+				return
+			}
+			i++
+		}
+		if i+2 > len(w) || !isDigit(w[i]) || !isDigit(w[i+1]) {
+			return
+		}
+		i += 2
+	}
+	score := float32(0.4)
+	j := i
+	if spaced && j+1 < len(w) && w[j] == ' ' {
+		j++
+	}
+	if j < len(w) && w[j] >= 'A' && w[j] <= 'D' && wordEnd(w, j+1) {
+		i, score = j+1, 0.85
+	} else if !wordEnd(w, i) {
+		return
+	}
+	if hasContext(w, lo, p, ctxNINO) {
+		score = 0.95
+	}
+	s.offer(b, p, i, UK_NATIONAL_INSURANCE_NUMBER, score)
+}
+
+// hexColon tries a MAC address (six hex pairs joined by ':' or '-') or an
+// IPv6 address (parsed by net/netip) starting at p.
+func (s *Scanner) hexColon(b *best, w []byte, p, lo int) {
+	if p > 0 && (isWord(w[p-1]) || w[p-1] == ':' || w[p-1] == '.') {
+		return
+	}
+	if p+17 <= len(w) && s.types.Has(MAC_ADDRESS) {
+		sep := w[p+2]
+		ok := sep == ':' || sep == '-'
+		for k := 0; ok && k < 6; k++ {
+			i := p + 3*k
+			ok = isHex(w[i]) && isHex(w[i+1]) && (k == 5 || w[i+2] == sep)
+		}
+		if ok && wordEnd(w, p+17) && !(p+18 < len(w) && w[p+17] == sep && isHex(w[p+18])) {
+			s.offer(b, p, p+17, MAC_ADDRESS, s.ctxScore(w, lo, p, 0.85, 0.95, ctxMAC))
+			return
+		}
+	}
+	if !s.types.Has(IP_ADDRESS) {
+		return
+	}
+	e, colons, double := p, 0, false
+	for e < len(w) && e-p <= 45 && (isHex(w[e]) || w[e] == ':' || w[e] == '.') {
+		if w[e] == ':' {
+			colons++
+			if e > p && w[e-1] == ':' {
+				double = true
+			}
+		}
+		e++
+	}
+	if e-p > 45 || colons < 2 || (!double && colons < 6) || (e < len(w) && (isWord(w[e]) || w[e] == '%')) {
+		return
+	}
+	for e > p && w[e-1] == '.' {
+		e--
+	}
+	a, err := netip.ParseAddr(string(w[p:e]))
+	if err != nil && w[e-1] == ':' && (e-2 < p || w[e-2] != ':') {
+		e--
+		a, err = netip.ParseAddr(string(w[p:e]))
+	}
+	if err != nil || !a.Is6() || e-p < 3 {
+		return
+	}
+	score := float32(0.85)
+	first := p
+	for first < e && isHex(w[first]) {
+		first++
+	}
+	if first-p < 3 && colons < 3 {
+		score = 0.45 // "a::b": too short to tell from other text
+	}
+	s.offer(b, p, e, IP_ADDRESS, score)
+}
+
+// colon is the ':' anchor: a URL's "://", an IPv6 address whose first group
+// starts with a lower-case letter or is empty, or a secret key after a
+// label.
+func (s *Scanner) colon(b *best, w []byte, p, lo, blo int) {
+	if p+2 < len(w) && w[p+1] == '/' && w[p+2] == '/' {
+		s.url(b, w, p, blo)
+		if b.ok {
+			return
+		}
+	}
+	i := p
+	for i > blo && p-i < 4 && isHex(w[i-1]) {
+		i--
+	}
+	if i == p && !(p+1 < len(w) && w[p+1] == ':') {
+		// no group before: only "::" can start an address here
+	} else if i >= blo && (i == 0 || !isHex(w[i-1])) {
+		s.hexColon(b, w, i, lo)
+		if b.ok {
+			return
+		}
+	}
+	s.secretAfter(b, w, p+1, 3, lo)
+}
+
+var schemes = [...]string{"http", "https", "ftp", "ftps", "sftp", "ws", "wss", "s3", "file", "ssh", "git", "smb", "ldap", "ldaps", "jdbc", "mailto"}
+
+// url: scheme://... with a known scheme, to the first character a URL
+// cannot hold, less trailing punctuation.
+func (s *Scanner) url(b *best, w []byte, p, blo int) {
+	if !s.types.Has(URL) {
+		return
+	}
+	i := p
+	for i > blo && p-i < 6 && isAlpha(w[i-1]) {
+		i--
+	}
+	if i == p || (i > 0 && (isWord(w[i-1]) || w[i-1] == '.' || w[i-1] == '-')) {
+		return
+	}
+	var sch [6]byte
+	n := copy(sch[:], w[i:p])
+	for k := range n {
+		sch[k] |= 0x20
+	}
+	known := false
+	for _, k := range schemes {
+		if string(sch[:n]) == k {
+			known = true
+			break
+		}
+	}
+	if !known || p+3 >= len(w) || !(isWord(w[p+3]) || w[p+3] == '[') {
+		return
+	}
+	e, capped := urlEnd(w, i, p+3)
+	if e <= p+3 {
+		return
+	}
+	if s.offer(b, i, e, URL, 0.9) && b.m.Start == i && b.m.End == e {
+		b.cont = capped
+	}
+}
+
+// urlEnd returns where a URL that starts at start ends, reading from from,
+// and whether it was cut at maxURL with more to come.
+func urlEnd(w []byte, start, from int) (int, bool) {
+	e := from
+	for e < len(w) && e-start < maxURL && class[w[e]]&cURL != 0 {
+		e++
+	}
+	capped := e-start >= maxURL && e < len(w) && class[w[e]]&cURL != 0
+	if capped {
+		return e, true
+	}
+	// Trailing punctuation belongs to the sentence, and a closing bracket
+	// to the text around unless the URL opened it.
+	for e > from {
+		c := w[e-1]
+		if c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '\'' {
+			e--
+			continue
+		}
+		if c == ')' || c == ']' {
+			open := byte('(')
+			if c == ']' {
+				open = '['
+			}
+			depth := 0
+			for _, x := range w[start : e-1] {
+				if x == open {
+					depth++
+				} else if x == c {
+					depth--
+				}
+			}
+			if depth <= 0 {
+				e--
+				continue
+			}
+		}
+		break
+	}
+	return e, false
+}
+
+// www: a URL without a scheme, www.example.com/...
+func (s *Scanner) www(b *best, w []byte, p, blo int) {
+	if !s.types.Has(URL) || p-3 < blo || p-3 < 0 {
+		return
+	}
+	st := p - 3
+	if w[st]|0x20 != 'w' || w[st+1]|0x20 != 'w' || w[st+2]|0x20 != 'w' {
+		return
+	}
+	if st > 0 && (isWord(w[st-1]) || w[st-1] == '.' || w[st-1] == '/' || w[st-1] == '@' || w[st-1] == '-') {
+		return
+	}
+	// host: at least two more labels
+	i, dots := p+1, 0
+	for i < len(w) && (isWord(w[i]) || w[i] == '-' || w[i] == '.') && i-st < 256 {
+		if w[i] == '.' && i+1 < len(w) && isAlpha(w[i+1]) {
+			dots++
+		}
+		i++
+	}
+	if dots == 0 {
+		return
+	}
+	e, capped := urlEnd(w, st, p+1)
+	if e <= p+1 {
+		return
+	}
+	if s.offer(b, st, e, URL, 0.85) && b.m.Start == st && b.m.End == e {
+		b.cont = capped
+	}
+}
+
+// email: local@domain.tld around the '@' at p; the local part is read
+// backwards, no further than blo.
+func (s *Scanner) email(b *best, w []byte, p, blo int) {
+	if !s.types.Has(EMAIL) {
+		return
+	}
+	i := p
+	for i > blo && p-i < 64 && class[w[i-1]]&cLocal != 0 {
+		i--
+	}
+	if i == p || (i > 0 && class[w[i-1]]&cLocal != 0) || w[i] == '.' || w[p-1] == '.' {
+		return
+	}
+	// the local part may not start with punctuation other than '_'
+	for i < p && (w[i] == '-' || w[i] == '+' || w[i] == '%') {
+		i++
+	}
+	if i == p {
+		return
+	}
+	j, labels, tld := p+1, 0, 0
+	for labels < 127 {
+		st := j
+		for j < len(w) && (isWord(w[j]) && w[j] != '_' || w[j] == '-') && j-st < 63 {
+			j++
+		}
+		if j == st || w[st] == '-' || w[j-1] == '-' {
+			if labels == 0 {
+				return
+			}
+			j = st - 1 // back before the '.'
+			break
+		}
+		labels++
+		tld = j - st
+		for k := st; k < j; k++ {
+			if !isAlpha(w[k]) {
+				tld = 0
+			}
+		}
+		if j+1 < len(w) && w[j] == '.' && isWord(w[j+1]) {
+			j++
+			continue
+		}
+		break
+	}
+	if labels < 2 || tld < 2 || (j < len(w) && (isWord(w[j]) || w[j] == '-')) {
+		return
+	}
+	s.offer(b, i, j, EMAIL, 0.95)
+}
+
+// parenPhone: (555) 123-4567.
+func (s *Scanner) parenPhone(b *best, w []byte, p, lo int) {
+	if !s.types.Has(PHONE) || p+13 > len(w) || (p > 0 && isWord(w[p-1])) {
+		return
+	}
+	var d [10]byte
+	n, i := 0, p+1
+	take := func(k int) bool {
+		for ; k > 0; k-- {
+			if i >= len(w) || !isDigit(w[i]) {
+				return false
+			}
+			d[n] = w[i]
+			n++
+			i++
+		}
+		return true
+	}
+	if !take(3) || w[i] != ')' {
+		return
+	}
+	i++
+	if i < len(w) && w[i] == ' ' {
+		i++
+	}
+	if !take(3) {
+		return
+	}
+	if i < len(w) && (w[i] == '-' || w[i] == ' ' || w[i] == '.') {
+		i++
+	}
+	if !take(4) || !wordEnd(w, i) || !nanp(d[:]) {
+		return
+	}
+	s.offer(b, p, i, PHONE, s.ctxScore(w, lo, p, 0.9, 0.95, ctxPhone))
+}
+
+// e164: +country and number, digits in groups joined by single spaces,
+// '-' or '.', an area code perhaps in brackets; 8 to 15 digits.
+func (s *Scanner) e164(b *best, w []byte, p, lo int) {
+	if !s.types.Has(PHONE) || (p > 0 && (isWord(w[p-1]) || w[p-1] == '+')) || p+1 >= len(w) || w[p+1] < '1' || w[p+1] > '9' {
+		return
+	}
+	var d [16]byte
+	n, i, e := 0, p+1, p+1
+	for i < len(w) && n <= 15 {
+		c := w[i]
+		switch {
+		case isDigit(c):
+			if n < len(d) {
+				d[n] = c
+			}
+			n++
+			i++
+			e = i
+			continue
+		case (c == ' ' || c == '-' || c == '.') && i+1 < len(w) && (isDigit(w[i+1]) || w[i+1] == '(') && i > p+1 && w[i-1] != ' ':
+			i++
+			continue
+		case c == '(' && i+1 < len(w) && isDigit(w[i+1]):
+			i++
+			continue
+		case c == ')' && i > 0 && isDigit(w[i-1]):
+			i++
+			continue
+		}
+		break
+	}
+	if n < 8 || n > 15 || !wordEnd(w, e) {
+		return
+	}
+	if d[0] == '1' && (n != 11 || !nanp(d[1:11])) {
+		return
+	}
+	s.offer(b, p, e, PHONE, s.ctxScore(w, lo, p, 0.85, 0.95, ctxPhone))
+}

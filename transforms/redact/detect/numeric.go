@@ -1,0 +1,521 @@
+package detect
+
+const maxGroups = 6
+
+// groups is a number as written: runs of digits joined by single
+// separators (space, '-', '.', '/', ':').
+type groups struct {
+	n    int
+	s, e [maxGroups]int
+	sep  [maxGroups]byte // sep[i] joins group i and i+1
+}
+
+func parseGroups(g *groups, w []byte, p int) {
+	g.n = 0
+	i := p
+	for g.n < maxGroups {
+		st := i
+		for i < len(w) && isDigit(w[i]) {
+			i++
+			if i-st > 19 {
+				g.n = 0
+				return
+			}
+		}
+		g.s[g.n], g.e[g.n] = st, i
+		g.n++
+		if i+1 < len(w) && isGroupSep(w[i]) && isDigit(w[i+1]) && g.n < maxGroups {
+			g.sep[g.n-1] = w[i]
+			i++
+			continue
+		}
+		break
+	}
+}
+
+func isGroupSep(c byte) bool { return c == ' ' || c == '-' || c == '.' || c == '/' || c == ':' }
+
+func (g *groups) len(i int) int { return g.e[i] - g.s[i] }
+
+// shape reports whether the first len(lens) groups have these lengths and
+// are joined by one same separator from seps (what follows is not checked).
+func (g *groups) shape(w []byte, seps string, lens ...int) bool {
+	if g.n < len(lens) {
+		return false
+	}
+	for i, l := range lens {
+		if g.len(i) != l {
+			return false
+		}
+	}
+	if len(lens) == 1 {
+		return true
+	}
+	s := g.sep[0]
+	if !bytesContain(seps, s) {
+		return false
+	}
+	for i := 1; i < len(lens)-1; i++ {
+		if g.sep[i] != s {
+			return false
+		}
+	}
+	return true
+}
+
+// token reports whether the first len(lens) groups have this shape and end
+// cleanly there.
+func (g *groups) token(w []byte, seps string, lens ...int) bool {
+	return g.shape(w, seps, lens...) && g.endsAt(w, len(lens), "")
+}
+
+// endsAt reports whether a token of the first k groups ends cleanly: the
+// next group is only joined by a space (or one of also), or nothing word-like
+// follows.
+func (g *groups) endsAt(w []byte, k int, also string) bool {
+	if k < g.n {
+		return g.sep[k-1] == ' ' || bytesContain(also, g.sep[k-1])
+	}
+	return wordEnd(w, g.e[k-1])
+}
+
+// digits copies the digits of the first k groups into d.
+func (g *groups) digits(w []byte, k int, d *[24]byte) []byte {
+	n := 0
+	for i := 0; i < k; i++ {
+		for _, c := range w[g.s[i]:g.e[i]] {
+			if n == len(d) {
+				return d[:n]
+			}
+			d[n] = c
+			n++
+		}
+	}
+	return d[:n]
+}
+
+func (s *Scanner) ctxScore(w []byte, lo, start int, base, raised float32, words []string) float32 {
+	if d := contextDistance(w, lo, start, ctxWindow, words); d >= 0 {
+		return raised - float32(d)/10000 // the nearest label wins a tie
+	}
+	return base
+}
+
+// numeric tries the entities that start with a digit.
+func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
+	g := &s.g
+	parseGroups(g, w, p)
+	if g.n == 0 {
+		return
+	}
+	e0 := g.e[0]
+	if e0 < len(w) {
+		if c := w[e0]; c == ':' || c == '-' || (isHex(c) && !isDigit(c)) {
+			s.hexColon(b, w, p, lo)
+			if b.ok {
+				return
+			}
+		}
+		if isAlpha(w[e0]) {
+			// Letters follow: a VIN or a secret key, or an ordinal date.
+			s.vin(b, w, p, lo)
+			s.secret(b, w, p, lo)
+			return
+		}
+		if w[e0] == ' ' && g.len(0) <= 2 {
+			s.dayMonthYear(b, w, p, lo)
+		}
+	}
+	var dbuf [24]byte
+	p0 := p
+	switch {
+	case g.token(w, ".", 1, 1, 1, 1) || g.n >= 4 && g.sep[0] == '.' && g.sep[1] == '.' && g.sep[2] == '.':
+		s.ipv4(b, w, p, lo, g)
+	case g.n >= 3 && (g.shape(w, "-/.", 4, 2, 2) || g.shape(w, "-/.", 4, 1, 2) || g.shape(w, "-/.", 4, 2, 1) || g.shape(w, "-/.", 4, 1, 1)):
+		y, m, d := num(w[g.s[0]:g.e[0]]), num(w[g.s[1]:g.e[1]]), num(w[g.s[2]:g.e[2]])
+		if validDate(y, m, d) {
+			s.dateWithTime(b, w, p, g.e[2], lo)
+		}
+	case g.n >= 3 && g.len(2) == 4 && g.len(0) <= 2 && g.len(1) <= 2 && g.shape(w, "/-.", g.len(0), g.len(1), 4):
+		a, c, y := num(w[g.s[0]:g.e[0]]), num(w[g.s[1]:g.e[1]]), num(w[g.s[2]:g.e[2]])
+		if validDate(y, a, c) || validDate(y, c, a) {
+			s.dateWithTime(b, w, p, g.e[2], lo)
+		}
+	case g.n >= 2 && g.sep[0] == ':' && g.len(0) <= 2 && g.len(1) == 2:
+		s.timeOnly(b, w, p, lo)
+	}
+	// SSN and ITIN: 123-45-6789.
+	if g.token(w, "- ", 3, 2, 4) {
+		d := g.digits(w, 3, &dbuf)
+		e := g.e[2]
+		if ITIN(d) {
+			s.offer(b, p0, e, US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER, s.ctxScore(w, lo, p0, 0.85, 0.95, ctxITIN))
+		} else if ValidSSN(d) {
+			base := float32(0.85)
+			if g.sep[0] == ' ' {
+				base = 0.6
+			}
+			s.offer(b, p0, e, SSN, s.ctxScore(w, lo, p0, base, 0.95, ctxSSN))
+		}
+	}
+	// North American phone numbers, NHS numbers: 555-123-4567, 943 476 5919.
+	if g.token(w, "-. ", 3, 3, 4) {
+		d := g.digits(w, 3, &dbuf)
+		e := g.e[2]
+		if nanp(d) {
+			s.offer(b, p0, e, PHONE, s.ctxScore(w, lo, p0, 0.8, 0.95, ctxPhone))
+		}
+		if g.sep[0] != '.' && NHS(d) {
+			s.offer(b, p0, e, UK_NATIONAL_HEALTH_SERVICE_NUMBER, s.ctxScore(w, lo, p0, 0.5, 0.95, ctxNHS))
+		}
+	}
+	if g.token(w, "-. ", 1, 3, 3, 4) && w[p] == '1' {
+		d := g.digits(w, 4, &dbuf)
+		if nanp(d[1:]) {
+			s.offer(b, p0, g.e[3], PHONE, s.ctxScore(w, lo, p0, 0.8, 0.95, ctxPhone))
+		}
+	}
+	// Canadian SIN: 046 454 286.
+	if g.token(w, "- ", 3, 3, 3) {
+		if d := g.digits(w, 3, &dbuf); SIN(d) {
+			s.offer(b, p0, g.e[2], CA_SOCIAL_INSURANCE_NUMBER, s.ctxScore(w, lo, p0, 0.6, 0.95, ctxSIN))
+		}
+	}
+	// Aadhaar: 2345 6789 0123.
+	if g.token(w, " -", 4, 4, 4) {
+		if d := g.digits(w, 3, &dbuf); Aadhaar(d) {
+			s.offer(b, p0, g.e[2], IN_AADHAAR, s.ctxScore(w, lo, p0, 0.85, 0.95, ctxAadhaar))
+		}
+	}
+	s.card(b, w, p, lo, g)
+	if g.n >= 1 && g.endsAt(w, 1, "") {
+		s.plainNumber(b, w, p, lo, g)
+	}
+}
+
+// card tries payment card numbers: 13-19 digits, whole or in groups joined
+// by one separator (4-4-4-4, 4-6-5, ...), Luhn valid with an issuer prefix.
+func (s *Scanner) card(b *best, w []byte, p, lo int, g *groups) {
+	var dbuf [24]byte
+	total := 0
+	for k := 1; k <= g.n; k++ {
+		total += g.len(k - 1)
+		if total > 19 {
+			return
+		}
+		if k >= 2 && (g.sep[k-2] != g.sep[0] || (g.sep[0] != ' ' && g.sep[0] != '-')) {
+			return
+		}
+		if k >= 2 && g.len(0) != 4 {
+			return
+		}
+		if total < 13 || !g.endsAt(w, k, "") {
+			continue
+		}
+		d := g.digits(w, k, &dbuf)
+		if Card(d) {
+			s.offer(b, p, g.e[k-1], CREDIT_DEBIT_NUMBER, s.ctxScore(w, lo, p, 0.9, 0.98, ctxCard))
+		}
+	}
+}
+
+// plainNumber tries the entities written as one run of digits, which are
+// told apart by their length, checksums and context words.
+func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
+	var dbuf [24]byte
+	d := g.digits(w, 1, &dbuf)
+	e := g.e[0]
+	switch len(d) {
+	case 9:
+		if ITIN(d) {
+			s.offer(b, p, e, US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER, s.ctxScore(w, lo, p, 0.3, 0.9, ctxITIN))
+		} else if ValidSSN(d) {
+			s.offer(b, p, e, SSN, s.ctxScore(w, lo, p, 0.3, 0.9, ctxSSN))
+		}
+		if SIN(d) {
+			s.offer(b, p, e, CA_SOCIAL_INSURANCE_NUMBER, s.ctxScore(w, lo, p, 0.3, 0.9, ctxSIN))
+		}
+		if ABA(d) {
+			s.offer(b, p, e, BANK_ROUTING, s.ctxScore(w, lo, p, 0.4, 0.9, ctxRouting))
+		}
+	case 10:
+		if nanp(d) {
+			s.offer(b, p, e, PHONE, s.ctxScore(w, lo, p, 0.35, 0.85, ctxPhone))
+		}
+		if NHS(d) {
+			s.offer(b, p, e, UK_NATIONAL_HEALTH_SERVICE_NUMBER, s.ctxScore(w, lo, p, 0.3, 0.9, ctxNHS))
+		}
+	case 11:
+		if d[0] == '1' && nanp(d[1:]) {
+			s.offer(b, p, e, PHONE, s.ctxScore(w, lo, p, 0.35, 0.85, ctxPhone))
+		}
+	case 12:
+		if Aadhaar(d) {
+			s.offer(b, p, e, IN_AADHAAR, s.ctxScore(w, lo, p, 0.4, 0.95, ctxAadhaar))
+		}
+	}
+}
+
+// nanp reports whether 10 digits are a North American number: area code
+// and exchange start with 2-9, and the area code is not an N11 service code.
+func nanp(d []byte) bool {
+	return len(d) == 10 && d[0] >= '2' && d[3] >= '2' && !(d[1] == '1' && d[2] == '1') && !(d[4] == '1' && d[5] == '1') && !allSame(d)
+}
+
+// ipv4 tries a dotted quad: four numbers 0-255 without leading zeros, not
+// part of a longer dotted run (a version string), lowered after "version".
+func (s *Scanner) ipv4(b *best, w []byte, p, lo int, g *groups) {
+	if g.n < 4 || g.sep[0] != '.' || g.sep[1] != '.' || g.sep[2] != '.' {
+		return
+	}
+	for i := 0; i < 4; i++ {
+		l := g.len(i)
+		if l > 3 || (l > 1 && w[g.s[i]] == '0') || num(w[g.s[i]:g.e[i]]) > 255 {
+			return
+		}
+	}
+	if !g.endsAt(w, 4, ":/") {
+		return
+	}
+	e := g.e[3]
+	if e < len(w) && w[e] == '.' && e+1 < len(w) && isWord(w[e+1]) {
+		return
+	}
+	score := float32(0.9)
+	var lw [16]byte
+	switch string(lastWord(w, lo, p, &lw)) {
+	case "version", "ver", "v", "release", "build", "firmware", "rev", "revision", "oid", "vers":
+		score = 0.3
+	}
+	s.offer(b, p, e, IP_ADDRESS, score)
+}
+
+func validDate(y, m, d int) bool {
+	if y < 1900 || y > 2099 || m < 1 || m > 12 || d < 1 {
+		return false
+	}
+	days := [13]int{0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+	if m == 2 && d == 29 {
+		return y%4 == 0 && (y%100 != 0 || y%400 == 0)
+	}
+	return d <= days[m]
+}
+
+// dateWithTime offers a date ending at e, extended by a time that follows
+// ("T10:23:45Z", " 10:23:45.123+02:00").
+func (s *Scanner) dateWithTime(b *best, w []byte, p, e, lo int) {
+	score := float32(0.85)
+	if e < len(w) && (w[e] == 'T' || w[e] == ' ') {
+		if te := timeAt(w, e+1); te > 0 && wordEnd(w, te) {
+			e, score = te, 0.9
+		}
+	}
+	if !wordEnd(w, e) {
+		return
+	}
+	if score < s.thr {
+		// Only worth the context search when it decides the match.
+		score = s.ctxScore(w, lo, p, score, 0.95, ctxDate)
+	}
+	s.offer(b, p, e, DATE_TIME, score)
+}
+
+// timeAt parses hh:mm[:ss[.frac]][Z|±hh[:mm]] at i, returning its end or 0.
+func timeAt(w []byte, i int) int {
+	two := func(j, maxv int) bool {
+		return j+1 < len(w) && isDigit(w[j]) && isDigit(w[j+1]) && num(w[j:j+2]) <= maxv
+	}
+	if !two(i, 23) || i+2 >= len(w) || w[i+2] != ':' || !two(i+3, 59) {
+		return 0
+	}
+	e := i + 5
+	if e < len(w) && w[e] == ':' && two(e+1, 60) {
+		e += 3
+		if e+1 < len(w) && (w[e] == '.' || w[e] == ',') && isDigit(w[e+1]) {
+			e++
+			for e < len(w) && isDigit(w[e]) && e-i < 30 {
+				e++
+			}
+		}
+	}
+	if e < len(w) {
+		switch w[e] {
+		case 'Z':
+			e++
+		case '+', '-':
+			if two(e+1, 23) {
+				z := e + 3
+				if z+2 < len(w) && w[z] == ':' && two(z+1, 59) {
+					z += 3
+				} else if two(z, 59) {
+					z += 2
+				}
+				e = z
+			}
+		}
+	}
+	return e
+}
+
+// timeOnly offers a time of day on its own: 10:23:45, or 9:30 followed by
+// am/pm.
+func (s *Scanner) timeOnly(b *best, w []byte, p, lo int) {
+	i := p
+	if p+1 < len(w) && w[p+1] == ':' {
+		// one-digit hour: parse as if zero-padded
+		if !isDigit(w[p]) {
+			return
+		}
+		var tmp [40]byte
+		tmp[0] = '0'
+		n := copy(tmp[1:], w[p:min(len(w), p+39)])
+		e := timeAt(tmp[:n+1], 0)
+		if e == 0 {
+			return
+		}
+		s.timeEnd(b, w, p, p+e-1, lo)
+		return
+	}
+	e := timeAt(w, i)
+	if e == 0 {
+		return
+	}
+	s.timeEnd(b, w, p, e, lo)
+}
+
+func (s *Scanner) timeEnd(b *best, w []byte, p, e, lo int) {
+	hasSeconds := e-p >= 7
+	if e+2 < len(w) && w[e] == ' ' && ampm(w[e+1], w[e+2]) && wordEnd(w, e+3) {
+		s.offer(b, p, e+3, DATE_TIME, 0.7)
+		return
+	}
+	if e+1 < len(w) && ampm(w[e], w[e+1]) && wordEnd(w, e+2) {
+		s.offer(b, p, e+2, DATE_TIME, 0.7)
+		return
+	}
+	if hasSeconds && wordEnd(w, e) {
+		s.offer(b, p, e, DATE_TIME, s.ctxScore(w, lo, p, 0.6, 0.9, ctxDate))
+	}
+}
+
+func ampm(a, m byte) bool {
+	a |= 0x20
+	m |= 0x20
+	return (a == 'a' || a == 'p') && m == 'm'
+}
+
+var monthNames = [...]string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
+
+// monthAt parses a month name (full, or its first three letters with an
+// optional '.', "Sept" too) at i, returning the month and the end, or 0.
+func monthAt(w []byte, i int) (int, int) {
+	if i+3 > len(w) {
+		return 0, 0
+	}
+	switch w[i] | 0x20 {
+	case 'j', 'f', 'm', 'a', 's', 'o', 'n', 'd':
+	default:
+		return 0, 0
+	}
+	var l [3]byte
+	for j := 0; j < 3; j++ {
+		l[j] = w[i+j] | 0x20
+	}
+	for m, name := range monthNames {
+		if string(l[:]) != name[:3] {
+			continue
+		}
+		e := i + 3
+		full := e
+		for full < len(w) && full-i < len(name) && w[full]|0x20 == name[full-i] {
+			full++
+		}
+		switch {
+		case full-i == len(name):
+			e = full
+		case m == 8 && full-i == 4: // Sept
+			e = full
+		}
+		if e < len(w) && w[e] == '.' && e-i == 3 {
+			e++
+		} else if e < len(w) && isAlpha(w[e]) {
+			return 0, 0
+		}
+		return m + 1, e
+	}
+	return 0, 0
+}
+
+// dayDigits parses a day of month (1-2 digits, optional st/nd/rd/th) at i.
+func dayDigits(w []byte, i int) (int, int) {
+	j := i
+	for j < len(w) && isDigit(w[j]) && j-i < 2 {
+		j++
+	}
+	if j == i || (j < len(w) && isDigit(w[j])) {
+		return 0, 0
+	}
+	d := num(w[i:j])
+	if j+1 < len(w) {
+		s := string([]byte{w[j] | 0x20, w[j+1] | 0x20})
+		if s == "st" || s == "nd" || s == "rd" || s == "th" {
+			j += 2
+		}
+	}
+	return d, j
+}
+
+func yearAt(w []byte, i int) (int, int) {
+	if i+4 > len(w) {
+		return 0, 0
+	}
+	for j := i; j < i+4; j++ {
+		if !isDigit(w[j]) {
+			return 0, 0
+		}
+	}
+	if !wordEnd(w, i+4) {
+		return 0, 0
+	}
+	return num(w[i : i+4]), i + 4
+}
+
+// dayMonthYear: "15 January 2024", "15 Jan 2024".
+func (s *Scanner) dayMonthYear(b *best, w []byte, p, lo int) {
+	d, i := dayDigits(w, p)
+	if i == 0 || i >= len(w) || w[i] != ' ' {
+		return
+	}
+	m, i := monthAt(w, i+1)
+	if m == 0 || i >= len(w) || w[i] != ' ' {
+		return
+	}
+	y, e := yearAt(w, i+1)
+	if e == 0 || !validDate(y, m, d) {
+		return
+	}
+	s.dateWithTime(b, w, p, e, lo)
+}
+
+// monthDayYear: "January 15, 2024", "Jan 15th 2024".
+func (s *Scanner) monthDayYear(b *best, w []byte, p, lo int) {
+	m, i := monthAt(w, p)
+	if m == 0 || i >= len(w) || w[i] != ' ' {
+		return
+	}
+	d, i := dayDigits(w, i+1)
+	if i == 0 {
+		return
+	}
+	if i < len(w) && w[i] == ',' {
+		i++
+	}
+	if i >= len(w) || w[i] != ' ' {
+		return
+	}
+	y, e := yearAt(w, i+1)
+	if e == 0 || !validDate(y, m, d) {
+		return
+	}
+	s.dateWithTime(b, w, p, e, lo)
+}

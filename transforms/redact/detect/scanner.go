@@ -1,0 +1,283 @@
+package detect
+
+// The scanner makes one pass over the bytes. A table sorts every byte into
+// "nothing can start here" (lower-case letters, spaces, most punctuation),
+// which is skipped in a tight loop, and a few anchors: a digit or a capital
+// at the start of a word, '@', ':', '=', '(', '+' and '.'. Only at an
+// anchor do the matchers run, and each reads a bounded window around it:
+// at most Lookback bytes before and Lookahead bytes from the anchor. That
+// bound is what makes streaming exact: a caller that keeps Lookback bytes
+// of history and waits for Lookahead bytes of future (or the end of the
+// stream) gets the same matches, whatever the chunking, as a scan of the
+// whole input at once.
+
+const (
+	// Lookback is how many bytes before an anchor the scanner may read
+	// (context words, the local part of an e-mail address, a URL scheme).
+	Lookback = 128
+	// Lookahead is how many bytes from an anchor the scanner may read.
+	Lookahead = 4096
+	// maxURL is the longest URL matched in one piece; a longer one goes on
+	// as continuation matches.
+	maxURL = 4000
+	// ctxWindow is how far before a match context words are looked for.
+	ctxWindow = 48
+)
+
+// Match is one entity found: bytes [Start, End) of the scanned buffer.
+type Match struct {
+	Start, End int
+	Type       Entity
+	Score      float32
+	// Cont marks the continuation of the previous match (a URL longer than
+	// one match may be), which a replacement should not announce again.
+	Cont bool
+}
+
+// Config selects what a Scanner reports.
+type Config struct {
+	Types     Set     // entity types to report
+	Threshold float32 // lowest confidence reported
+}
+
+// Scanner finds entities in a stream scanned in consecutive buffers. The
+// zero value reports nothing; use New.
+type Scanner struct {
+	types Set
+	thr   float32
+	pos   int  // next position to look at, in the current buffer
+	last  int  // end of the last match, in the current buffer
+	cont  bool // the last match was a URL cut at maxURL
+	score float32
+	g     groups // scratch for numeric
+}
+
+// New returns a Scanner for cfg.
+func New(cfg Config) *Scanner { return &Scanner{types: cfg.Types & Detectable, thr: cfg.Threshold} }
+
+// Reset makes s ready for a new stream.
+func (s *Scanner) Reset() { s.pos, s.last, s.cont = 0, 0, false }
+
+// Pos returns the position the next Scan starts from: every byte before it
+// has been decided.
+func (s *Scanner) Pos() int { return s.pos }
+
+// Last returns the end of the last match, relative to the current buffer.
+func (s *Scanner) Last() int { return s.last }
+
+// Shift tells s that the caller dropped the first n bytes of its buffer.
+func (s *Scanner) Shift(n int) { s.pos -= n; s.last -= n }
+
+// Find scans all of data at once and returns the matches.
+func Find(cfg Config, data []byte) []Match {
+	return New(cfg).Scan(data, true, nil)
+}
+
+// Scan looks for entities in buf from s.Pos(), appending matches to dst in
+// order; they never overlap. Unless atEOF, it stops Lookahead bytes short of
+// the end of buf, and the caller must call again with those bytes (and at
+// least Lookback bytes before Pos()) at the front of a fuller buffer,
+// calling Shift for what it dropped.
+func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
+	end := len(buf)
+	if !atEOF {
+		end -= Lookahead
+	}
+	p := s.pos
+	for p < end {
+		if s.cont && p == s.last {
+			e, capped := urlEnd(buf[:min(len(buf), p+Lookahead)], p, p)
+			s.cont = capped
+			if e > p {
+				dst = append(dst, Match{Start: p, End: e, Type: URL, Score: s.score, Cont: true})
+				s.last, p = e, e
+				continue
+			}
+		}
+		for p < end && trig[buf[p]] == 0 {
+			p++
+		}
+		if p >= end {
+			break
+		}
+		w := buf[:min(len(buf), p+Lookahead)]
+		ctxLo := max(0, p-Lookback)
+		blo := max(ctxLo, s.last)
+		var b best
+		next := p + 1
+		switch trig[buf[p]] {
+		case tDigit:
+			if p > 0 && !digitStartOK(buf[p-1]) {
+				next = skipWord(buf, p)
+				break
+			}
+			s.numeric(&b, w, p, ctxLo)
+			if !b.ok {
+				next = skipWord(buf, p)
+			}
+		case tUpper:
+			if p > 0 && isWord(buf[p-1]) {
+				next = skipWord(buf, p)
+				break
+			}
+			s.upper(&b, w, p, ctxLo)
+			if !b.ok {
+				next = skipWord(buf, p)
+			}
+		case tAt:
+			s.email(&b, w, p, blo)
+		case tColon:
+			s.colon(&b, w, p, ctxLo, blo)
+		case tEq:
+			s.secretAfter(&b, w, p+1, 3, ctxLo)
+		case tParen:
+			s.parenPhone(&b, w, p, ctxLo)
+		case tPlus:
+			s.e164(&b, w, p, ctxLo)
+		case tDot:
+			s.www(&b, w, p, blo)
+		}
+		if !b.ok || b.m.End <= p {
+			p = next
+			continue
+		}
+		dst = append(dst, b.m)
+		s.last, p = b.m.End, b.m.End
+		s.cont = b.cont
+		s.score = b.m.Score
+		if b.m.Type == AWS_ACCESS_KEY {
+			// A secret key right after its access key (CSV, "key secret").
+			var b2 best
+			s.secretAfter(&b2, w, p, 8, ctxLo)
+			if b2.ok {
+				dst = append(dst, b2.m)
+				s.last, p = b2.m.End, b2.m.End
+			}
+		}
+	}
+	s.pos = max(p, s.pos)
+	return dst
+}
+
+// best collects the candidates found at one anchor and keeps the most
+// confident one of a reported type.
+type best struct {
+	m    Match
+	ok   bool
+	cont bool
+}
+
+func (s *Scanner) offer(b *best, start, end int, t Entity, score float32) bool {
+	if !s.types.Has(t) || score < s.thr || end <= start {
+		return false
+	}
+	if !b.ok || score > b.m.Score || (score == b.m.Score && end-start > b.m.End-b.m.Start) {
+		b.m = Match{Start: start, End: end, Type: t, Score: score}
+		b.ok, b.cont = true, false
+	}
+	return true
+}
+
+const (
+	tNone = iota
+	tDigit
+	tUpper
+	tAt
+	tColon
+	tEq
+	tParen
+	tPlus
+	tDot
+)
+
+const (
+	cDigit = 1 << iota
+	cUpper
+	cLower
+	cHex
+	cB64   // A-Z a-z 0-9 + /
+	cLocal // e-mail local part
+	cURL   // URL character
+	cWord  // A-Z a-z 0-9 _
+)
+
+var trig, class [256]uint8
+
+func init() {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		var k uint8
+		switch {
+		case b >= '0' && b <= '9':
+			k = cDigit | cHex | cB64 | cLocal | cWord
+			trig[c] = tDigit
+		case b >= 'A' && b <= 'Z':
+			k = cUpper | cB64 | cLocal | cWord
+			if b <= 'F' {
+				k |= cHex
+			}
+			trig[c] = tUpper
+		case b >= 'a' && b <= 'z':
+			k = cLower | cB64 | cLocal | cWord
+			if b <= 'f' {
+				k |= cHex
+			}
+		}
+		switch b {
+		case '+', '/':
+			k |= cB64
+		}
+		switch b {
+		case '.', '_', '%', '+', '-':
+			k |= cLocal
+		}
+		if b == '_' {
+			k |= cWord
+		}
+		if b > ' ' && b < 0x7f && !bytesContain(`"<>\^{}|`+"`", b) {
+			k |= cURL
+		}
+		class[c] = k
+	}
+	trig['@'] = tAt
+	trig[':'] = tColon
+	trig['='] = tEq
+	trig['('] = tParen
+	trig['+'] = tPlus
+	trig['.'] = tDot
+}
+
+func bytesContain(s string, b byte) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == b {
+			return true
+		}
+	}
+	return false
+}
+
+func isWord(c byte) bool  { return class[c]&cWord != 0 }
+func isAlpha(c byte) bool { return class[c]&(cUpper|cLower) != 0 }
+func isUpper(c byte) bool { return class[c]&cUpper != 0 }
+func isLower(c byte) bool { return class[c]&cLower != 0 }
+func isHex(c byte) bool   { return class[c]&cHex != 0 }
+func isB64(c byte) bool   { return class[c]&cB64 != 0 }
+
+// digitStartOK: a number starts a token unless it continues a word, a
+// decimal, a path, a range or a signed number.
+func digitStartOK(prev byte) bool {
+	return !isWord(prev) && prev != '.' && prev != '-' && prev != '/' && prev != '+' && prev != '\\'
+}
+
+// skipWord returns the end of the run of word bytes at p (at least p+1).
+func skipWord(buf []byte, p int) int {
+	p++
+	for p < len(buf) && isWord(buf[p]) {
+		p++
+	}
+	return p
+}
+
+// wordEnd reports whether a token may end at e: the end of the window or a
+// byte that is not part of a word.
+func wordEnd(w []byte, e int) bool { return e >= len(w) || !isWord(w[e]) }
