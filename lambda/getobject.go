@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/olkit/olkit/checksum"
 	"github.com/olkit/olkit/s3err"
 	"github.com/olkit/olkit/transforms"
 	"github.com/olkit/olkit/writeresponse"
@@ -104,7 +106,7 @@ func (h *Handler) getObject(ctx context.Context, ev *events.S3ObjectLambdaEvent)
 		rq.cleanup = append(rq.cleanup, func() { src.Close() })
 		obj.Source, rq.src = src, src
 	}
-	checksumAlg := writeresponse.ChecksumAlgorithm(resp.Header)
+	checksumAlg := checksum.Of(resp.Header)
 	rq.in.r = resp.Body
 	out, err := chain.Apply(work, obj, &rq.in)
 	if err != nil {
@@ -144,12 +146,34 @@ func (h *Handler) chainFor(payload string) (*transforms.Chain, Options, *s3err.E
 	if strings.TrimSpace(payload) == "" {
 		payload = h.DefaultPayload
 	}
-	chain, err := transforms.ParseChain(payload)
+	chain, err := transforms.ParseChain(h.awsPayload(payload))
 	if err != nil {
 		return nil, Options{}, s3err.From(err)
 	}
 	opts, e := parseOptions(chain.ResponseOptions())
 	return chain, opts, e
+}
+
+// awsPIIOptions are the payload keys of AWS's Comprehend PII functions.
+var awsPIIOptions = map[string]bool{"pii_entity_types": true, "mask_mode": true, "mask_character": true,
+	"confidence_threshold": true, "language_code": true, "unsupported_file_handling": true}
+
+// awsPayload turns the flat payload AWS's PII functions take into a chain
+// of one stage, h.AWSPayloadTransform with those options, so an access
+// point moves to olkit by changing its function alone. Anything else is
+// returned as it is.
+func (h *Handler) awsPayload(payload string) string {
+	var m map[string]json.RawMessage
+	if json.Unmarshal([]byte(payload), &m) != nil || len(m) == 0 {
+		return payload
+	}
+	for k := range m {
+		if !awsPIIOptions[k] {
+			return payload
+		}
+	}
+	name, _ := json.Marshal(h.AWSPayloadTransform)
+	return `{"transforms":[{"name":` + string(name) + `,"options":` + payload + `}]}`
 }
 
 // answer is the response taking shape: status, headers, body and length.

@@ -5,6 +5,7 @@
 package lambda
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -45,17 +46,22 @@ type Handler struct {
 	// DeadlineMargin is how long before the context's deadline the handler
 	// gives up and answers with an error.
 	DeadlineMargin time.Duration
+	// AWSPayloadTransform runs a payload in the flat form of AWS's
+	// Comprehend PII functions ({"pii_entity_types":[...], ...}): "redact"
+	// (the default) or "pii-access-control", from OLKIT_AWS_PAYLOAD_TRANSFORM.
+	AWSPayloadTransform string
 }
 
 // New returns a Handler answering through r, with the chain fallback from
 // OLKIT_TRANSFORMS and JSON logs on standard error (CloudWatch in Lambda).
 func New(r Responder) *Handler {
 	return &Handler{
-		Responder:      r,
-		HTTPClient:     &http.Client{Transport: &http.Transport{DisableCompression: true, Proxy: http.ProxyFromEnvironment}},
-		DefaultPayload: os.Getenv("OLKIT_TRANSFORMS"),
-		Logger:         slog.New(slog.NewJSONHandler(os.Stderr, nil)),
-		DeadlineMargin: DefaultDeadlineMargin,
+		Responder:           r,
+		HTTPClient:          &http.Client{Transport: &http.Transport{DisableCompression: true, Proxy: http.ProxyFromEnvironment}},
+		DefaultPayload:      os.Getenv("OLKIT_TRANSFORMS"),
+		Logger:              slog.New(slog.NewJSONHandler(os.Stderr, nil)),
+		DeadlineMargin:      DefaultDeadlineMargin,
+		AWSPayloadTransform: cmp.Or(os.Getenv("OLKIT_AWS_PAYLOAD_TRANSFORM"), "redact"),
 	}
 }
 

@@ -211,6 +211,7 @@ type byteState struct {
 }
 
 func snapshot(obj *Object) byteState {
+	obj.sizeSet = false
 	st := byteState{size: obj.Size, header: map[string][]string{}}
 	for _, h := range byteHeaders {
 		if v := obj.Header.Values(h); len(v) > 0 {
@@ -225,7 +226,7 @@ func snapshot(obj *Object) byteState {
 // changes bytes cannot leave random access to its input standing for its
 // output.
 func (st byteState) forgetUnchanged(obj *Object) {
-	if obj.Size == st.size {
+	if obj.Size == st.size && !obj.sizeSet {
 		obj.Size = -1
 	}
 	obj.Source = nil

@@ -31,6 +31,8 @@ type Object struct {
 	// Query holds the query parameters of the caller's request (for example
 	// the file_name that picks a ZIP entry). Never nil after Chain.Apply.
 	Query url.Values
+	// sizeSet records a SetSize by the current stage.
+	sizeSet bool
 	// Source gives random access to the stream's bytes when whoever started
 	// the chain can offer it (the handler does, with ranged GETs of the
 	// original; the CLI does for a regular file), else nil. A stage that
@@ -38,6 +40,15 @@ type Object struct {
 	// instead of reading the stream. The Chain clears it after a stage that
 	// changes bytes, since it no longer describes the stream.
 	Source Source
+}
+
+// SetSize states the length of the stage's output. Assigning Size does the
+// same when the value changes; SetSize also confirms a length equal to the
+// input's (a transform that replaces bytes one for one), which the Chain
+// would otherwise drop as describing the old bytes.
+func (o *Object) SetSize(n int64) {
+	o.Size = n
+	o.sizeSet = true
 }
 
 // Source is random access to a stream's bytes, of a known size.

@@ -103,3 +103,27 @@ func TestAccessControlCannotBeDodgedWithRanges(t *testing.T) {
 	assert.Equal(t, "harmless", string(w.Body))
 	assert.Equal(t, `"c"`, w.Header.Get("ETag"), "the bytes let through are the original's, with its ETag")
 }
+
+// An access point moving from AWS's Comprehend function keeps its payload.
+func TestAWSFlatPayloadCarriesOver(t *testing.T) {
+	srv, h, _ := handlerEnv(t)
+	put(srv, "mail.txt", []byte("write to jane.doe@example.com today\n"), http.Header{"Content-Type": {"text/plain"}})
+	aws := `{"pii_entity_types":["EMAIL"],"mask_mode":"REPLACE_WITH_PII_ENTITY_TYPE","confidence_threshold":0.6,"language_code":"en"}`
+	_, err := h.Handle(context.Background(), srv.Event("mail.txt", aws, nil))
+	require.NoError(t, err)
+	w := srv.WGORs()[len(srv.WGORs())-1]
+	assert.Equal(t, 200, w.Status, w.ErrorMessage)
+	assert.Equal(t, "write to [EMAIL] today\n", string(w.Body))
+
+	h.AWSPayloadTransform = "pii-access-control"
+	_, err = h.Handle(context.Background(), srv.Event("mail.txt", `{"pii_entity_types":["ALL"]}`, nil))
+	require.NoError(t, err)
+	w = srv.WGORs()[len(srv.WGORs())-1]
+	assert.Equal(t, 403, w.Status)
+	assert.Equal(t, "Document Contains PII", w.ErrorMessage)
+
+	_, err = h.Handle(context.Background(), srv.Event("mail.txt", `{"pii_entity_types":["EMAIL"],"surprise":1}`, nil))
+	require.NoError(t, err)
+	w = srv.WGORs()[len(srv.WGORs())-1]
+	assert.Equal(t, "InvalidRequest", w.ErrorCode, "an unknown key is not AWS's form: the payload is refused, not guessed")
+}

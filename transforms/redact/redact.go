@@ -39,9 +39,10 @@
 // ...) are accepted in pii_entity_types, so AWS payloads carry over, but
 // are not found. Detected values never reach a log or an error message.
 //
-// Length: MASK with a one-byte mask character keeps the length and leaves
-// obj.Size as it was; REPLACE_WITH_PII_ENTITY_TYPE (or a multi-byte mask
-// character) changes it, and it becomes unknown (-1).
+// Length: MASK with a one-byte mask character replaces byte for byte, so
+// the length stays known (a multi-byte character is masked by as many mask
+// characters as it has bytes); REPLACE_WITH_PII_ENTITY_TYPE (or a
+// multi-byte mask character) changes it, and it becomes unknown (-1).
 package redact
 
 import (
@@ -106,10 +107,11 @@ func (t *Redact) Apply(_ context.Context, obj *transforms.Object, r io.Reader) (
 		}
 		return nil, unexpected("redact")
 	}
-	// MASK with a one-byte character keeps the length, so obj.Size (when
-	// known) stays true and is left as it is. (transforms.Chain cannot yet
-	// tell a Size left alone from one confirmed, and drops it.)
-	if !(t.opts.MaskMode == Mask && len(t.opts.MaskCharacter) == 1) {
+	// MASK with a one-byte character replaces byte for byte: the length
+	// stays, and is confirmed so the answer keeps its Content-Length.
+	if t.opts.MaskMode == Mask && len(t.opts.MaskCharacter) == 1 {
+		obj.SetSize(obj.Size)
+	} else {
 		obj.Size = -1
 	}
 	return &redactReader{w: w, mode: t.opts.MaskMode, mask: []byte(t.opts.MaskCharacter), pass: pass}, nil
