@@ -1,4 +1,8 @@
-package writeresponse
+// Package checksum knows S3's additional checksums: CRC32, CRC32C,
+// CRC64NVME, SHA1 and SHA256, their headers and their encoding. The
+// function (answering with the checksum of the bytes it sends) and the
+// emulator (verifying what clients and functions send) share it.
+package checksum
 
 import (
 	"crypto/sha1"
@@ -24,8 +28,8 @@ const (
 // checksum S3 computes by default since 2025.
 var crc64NVME = crc64.MakeTable(0x9a6c9329ac4bc9b5)
 
-// NewHash returns a hash for a checksum algorithm, or false if unknown.
-func NewHash(algorithm string) (hash.Hash, bool) {
+// New returns a hash for a checksum algorithm, or false if unknown.
+func New(algorithm string) (hash.Hash, bool) {
 	switch strings.ToUpper(algorithm) {
 	case CRC32:
 		return crc32.NewIEEE(), true
@@ -41,21 +45,24 @@ func NewHash(algorithm string) (hash.Hash, bool) {
 	return nil, false
 }
 
-// ChecksumHeader is the response header that carries algorithm's checksum.
-func ChecksumHeader(algorithm string) string {
+// Header is the response header that carries algorithm's checksum.
+func Header(algorithm string) string {
 	return http.CanonicalHeaderKey("x-amz-checksum-" + strings.ToLower(algorithm))
 }
 
 // Encode formats a hash's sum as S3 sends checksums: base64.
 func Encode(h hash.Hash) string { return base64.StdEncoding.EncodeToString(h.Sum(nil)) }
 
-// ChecksumAlgorithm returns the algorithm of the full-object checksum in h
+// Of returns the algorithm of the full-object checksum in h
 // (the original's, from its GetObject answer), or "" when there is none.
-func ChecksumAlgorithm(h http.Header) string {
-	for _, alg := range []string{CRC64NVME, SHA256, SHA1, CRC32C, CRC32} {
-		if v := h.Get(ChecksumHeader(alg)); v != "" && !strings.Contains(v, "-") {
+func Of(h http.Header) string {
+	for _, alg := range Algorithms {
+		if v := h.Get(Header(alg)); v != "" && !strings.Contains(v, "-") {
 			return alg
 		}
 	}
 	return ""
 }
+
+// Algorithms lists the algorithms, strongest first.
+var Algorithms = []string{CRC64NVME, SHA256, SHA1, CRC32C, CRC32}

@@ -1,4 +1,4 @@
-package writeresponse_test
+package checksum_test
 
 import (
 	"encoding/base64"
@@ -8,28 +8,28 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/olkit/olkit/writeresponse"
+	"github.com/olkit/olkit/checksum"
 )
 
 // Check values of each algorithm over "123456789", from the CRC catalogue
 // and FIPS 180 test vectors.
 func TestChecksumAlgorithms(t *testing.T) {
 	for alg, want := range map[string]string{
-		writeresponse.CRC32:     "cbf43926",
-		writeresponse.CRC32C:    "e3069283",
-		writeresponse.CRC64NVME: "ae8b14860a799888",
-		writeresponse.SHA1:      "f7c3bc1d808e04732adf679965ccc34ca7ae3441",
-		writeresponse.SHA256:    "15e2b0d3c33891ebb0f1ef609ec419420c20e320ce94c65fbc8c3312448eb225",
+		checksum.CRC32:     "cbf43926",
+		checksum.CRC32C:    "e3069283",
+		checksum.CRC64NVME: "ae8b14860a799888",
+		checksum.SHA1:      "f7c3bc1d808e04732adf679965ccc34ca7ae3441",
+		checksum.SHA256:    "15e2b0d3c33891ebb0f1ef609ec419420c20e320ce94c65fbc8c3312448eb225",
 	} {
-		h, ok := writeresponse.NewHash(alg)
+		h, ok := checksum.New(alg)
 		require.True(t, ok, alg)
 		h.Write([]byte("123456789"))
 		assert.Equal(t, want, bytesHex(h.Sum(nil)), alg)
-		raw, err := base64.StdEncoding.DecodeString(writeresponse.Encode(h))
+		raw, err := base64.StdEncoding.DecodeString(checksum.Encode(h))
 		require.NoError(t, err)
 		assert.Equal(t, want, bytesHex(raw))
 	}
-	_, ok := writeresponse.NewHash("MD5")
+	_, ok := checksum.New("MD5")
 	assert.False(t, ok)
 }
 
@@ -43,8 +43,8 @@ func bytesHex(b []byte) string {
 }
 
 func TestChecksumAlgorithmOfTheOriginal(t *testing.T) {
-	assert.Equal(t, "CRC32C", writeresponse.ChecksumAlgorithm(http.Header{"X-Amz-Checksum-Crc32c": {"yZRlqg=="}}))
-	assert.Equal(t, "", writeresponse.ChecksumAlgorithm(http.Header{"X-Amz-Checksum-Crc32": {"abc=-3"}}), "composite is no full-object checksum")
-	assert.Equal(t, "", writeresponse.ChecksumAlgorithm(http.Header{}))
-	assert.Equal(t, "X-Amz-Checksum-Crc64nvme", writeresponse.ChecksumHeader("CRC64NVME"))
+	assert.Equal(t, "CRC32C", checksum.Of(http.Header{"X-Amz-Checksum-Crc32c": {"yZRlqg=="}}))
+	assert.Equal(t, "", checksum.Of(http.Header{"X-Amz-Checksum-Crc32": {"abc=-3"}}), "composite is no full-object checksum")
+	assert.Equal(t, "", checksum.Of(http.Header{}))
+	assert.Equal(t, "X-Amz-Checksum-Crc64nvme", checksum.Header("CRC64NVME"))
 }

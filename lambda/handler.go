@@ -7,6 +7,7 @@ package lambda
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -87,6 +88,22 @@ func Main() {
 		os.Exit(1)
 	}
 	awslambda.Start(h.Handle)
+}
+
+// Invoke serves an event given as JSON and returns the Result as JSON,
+// as the Lambda runtime would: the shape of an in-process function (the
+// local emulator runs the handler this way). A failed invocation is an
+// error, as Lambda reports it.
+func (h *Handler) Invoke(ctx context.Context, event []byte) ([]byte, error) {
+	var ev events.S3ObjectLambdaEvent
+	if err := json.Unmarshal(event, &ev); err != nil {
+		return nil, fmt.Errorf("lambda: the event is not an S3 Object Lambda event: %w", err)
+	}
+	res, err := h.Handle(ctx, ev)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(res)
 }
 
 // Result is what the function returns to the Lambda service. For GetObject

@@ -7,9 +7,9 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/olkit/olkit/checksum"
 	"github.com/olkit/olkit/s3err"
 	"github.com/olkit/olkit/spool"
-	"github.com/olkit/olkit/writeresponse"
 )
 
 // cutRange makes ans the part of the output the caller asked for. When
@@ -105,13 +105,13 @@ func (rq *request) spoolOutput(r io.Reader, upTo, limit int64) (*spool.File, boo
 // answer a real Content-Length.
 func (rq *request) addChecksum(ans *answer, alg string, o Options) *s3err.Error {
 	if alg == "" {
-		alg = writeresponse.CRC32
+		alg = checksum.CRC32
 	}
-	name := writeresponse.ChecksumHeader(alg)
+	name := checksum.Header(alg)
 	if ans.header.Get(name) != "" {
 		return nil // the bytes are the original's, and so is its checksum
 	}
-	h, _ := writeresponse.NewHash(alg)
+	h, _ := checksum.New(alg)
 	sp, err := spool.New("", o.MaxSpoolBytes)
 	if err != nil {
 		return s3err.From(err)
@@ -134,7 +134,7 @@ func (rq *request) addChecksum(ans *answer, alg string, o Options) *s3err.Error 
 			return s3err.From(err)
 		}
 	}
-	ans.header.Set(name, writeresponse.Encode(h))
+	ans.header.Set(name, checksum.Encode(h))
 	ans.body, ans.size = sp.Reader(), sp.Size()
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/olkit/olkit/localemu/objectlambda"
 	"github.com/olkit/olkit/localemu/s3api"
 	"github.com/olkit/olkit/localemu/s3auth"
 	"github.com/olkit/olkit/localemu/store"
@@ -35,15 +36,22 @@ type Config struct {
 	// Credentials maps access keys to secret keys; each pair is its own
 	// owner. Empty means test/test.
 	Credentials map[string]string
-	// Logf, if set, receives a line for each failed request.
+	// Logf, if set, receives a line for each failed request and each
+	// Object Lambda invocation.
 	Logf func(format string, args ...any)
+	// Endpoint is the URL functions reach the emulator at; empty means
+	// the host each client used.
+	Endpoint string
 }
 
-// Server is an emulator: an http.Handler over a store.
+// Server is an emulator: an http.Handler over a store, with Object Lambda
+// access points in front of it.
 type Server struct {
 	http.Handler
 	Store  *store.Store
 	Config Config
+	// ObjectLambda holds the access points and the functions they run.
+	ObjectLambda *objectlambda.Handler
 }
 
 // New opens the store and returns the emulator. Defaults fill any field
@@ -63,12 +71,17 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	creds := cfg.Credentials
+	secret := func(ak string) (string, bool) { s, ok := creds[ak]; return s, ok }
 	verifier := &s3auth.Verifier{
-		Secret: func(ak string) (string, bool) { s, ok := creds[ak]; return s, ok },
+		Secret: secret,
 		Region: cfg.Region,
+		// Access point ARNs are signed for s3-object-lambda, WGOR too.
+		Services: []string{"s3", "s3-object-lambda"},
 	}
-	h := s3api.New(s3api.Config{Store: st, Auth: verifier, Region: cfg.Region, Domain: cfg.Domain, Logf: cfg.Logf})
-	return &Server{Handler: h, Store: st, Config: cfg}, nil
+	api := s3api.New(s3api.Config{Store: st, Auth: verifier, Region: cfg.Region, Domain: cfg.Domain, Logf: cfg.Logf})
+	ol := objectlambda.New(objectlambda.Config{API: api, Auth: verifier, Secret: secret, Region: cfg.Region,
+		Account: cfg.AccountID, Domain: cfg.Domain, Endpoint: cfg.Endpoint, Logf: cfg.Logf})
+	return &Server{Handler: ol, Store: st, Config: cfg, ObjectLambda: ol}, nil
 }
 
 func withDefaults(cfg Config) Config {

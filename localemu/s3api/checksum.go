@@ -1,34 +1,27 @@
 package s3api
 
 import (
-	"github.com/olkit/olkit/localemu/store"
-
 	"crypto/md5"
-	"crypto/sha1"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"hash"
-	"hash/crc32"
-	"hash/crc64"
 	"io"
 	"net/http"
 	"strings"
 
+	"github.com/olkit/olkit/checksum"
+	"github.com/olkit/olkit/localemu/store"
 	"github.com/olkit/olkit/s3err"
 )
 
 // algorithms are S3's additional checksums, by their upper-case name.
-var algorithms = map[string]func() hash.Hash{
-	"CRC32":     func() hash.Hash { return crc32.NewIEEE() },
-	"CRC32C":    func() hash.Hash { return crc32.New(crc32.MakeTable(crc32.Castagnoli)) },
-	"CRC64NVME": func() hash.Hash { return crc64.New(crc64NVME) },
-	"SHA1":      sha1.New,
-	"SHA256":    sha256.New,
-}
-
-// crc64NVME uses the reversed NVMe polynomial, as crc64.MakeTable wants.
-var crc64NVME = crc64.MakeTable(0x9a6c9329ac4bc9b5)
+var algorithms = func() map[string]func() hash.Hash {
+	m := map[string]func() hash.Hash{}
+	for _, alg := range checksum.Algorithms {
+		m[alg] = func() hash.Hash { h, _ := checksum.New(alg); return h }
+	}
+	return m
+}()
 
 // defaultAlgorithm is what S3 computes when a client names none.
 const defaultAlgorithm = "CRC64NVME"

@@ -73,20 +73,41 @@ func New(cfg Config) *Handler {
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c := &call{w: w, r: r, q: r.URL.Query(), reqID: newRequestID(), h: h}
+	route, err := h.Resolve(r)
+	var auth *s3auth.Result
+	if err == nil {
+		auth, err = h.cfg.Auth.Verify(r, bucketIfVirtual(route))
+	}
+	h.serve(w, r, route, auth, err)
+}
+
+// ServeRoute serves a request already authenticated (auth) on route, which
+// may differ from what its URL says: an Object Lambda access point passes
+// requests it does not transform to its supporting bucket this way, after
+// verifying the signature against the URL the client signed.
+func (h *Handler) ServeRoute(w http.ResponseWriter, r *http.Request, route Route, auth *s3auth.Result) {
+	route.Op = operation(r, route)
+	h.serve(w, r, route, auth, nil)
+}
+
+// Fail answers r with err as S3's error XML, with the usual request ids.
+func (h *Handler) Fail(w http.ResponseWriter, r *http.Request, route Route, err error) {
+	h.serve(w, r, route, nil, err)
+}
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, route Route, auth *s3auth.Result, err error) {
+	c := &call{w: w, r: r, q: r.URL.Query(), reqID: newRequestID(), h: h, route: route, auth: auth}
 	w.Header().Set("X-Amz-Request-Id", c.reqID)
 	w.Header().Set("X-Amz-Id-2", c.reqID+"/localemu")
 	w.Header().Set("Server", "localemu")
 	defer func() {
 		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
 			h.fail(c, s3err.New(http.StatusInternalServerError, "InternalError", "localemu failed serving this request: %v", p))
 		}
 	}()
-	route, err := h.Resolve(r)
-	c.route = route
-	if err == nil {
-		c.auth, err = h.cfg.Auth.Verify(r, bucketIfVirtual(route))
-	}
 	if err == nil {
 		defer c.auth.Body.Close()
 		op, ok := h.ops[route.Op]
