@@ -276,4 +276,3 @@ func TestConcurrentGets(t *testing.T) {
 		assert.NoError(t, err)
 	}
 }
-
