@@ -24,7 +24,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/olkit/olkit/lambda"
 	"github.com/olkit/olkit/localemu"
+	"github.com/olkit/olkit/localemu/function"
+	_ "github.com/olkit/olkit/transforms/builtin"
+	"github.com/olkit/olkit/writeresponse"
 )
 
 func main() {
@@ -35,11 +42,7 @@ func main() {
 }
 
 func run(args []string, out io.Writer) error {
-	cfg, addr, err := parseFlags(args)
-	if err != nil {
-		return err
-	}
-	srv, err := localemu.New(cfg)
+	cfg, addr, setupFile, err := parseFlags(args)
 	if err != nil {
 		return err
 	}
@@ -47,6 +50,22 @@ func run(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	cfg.Endpoint = "http://" + ln.Addr().String()
+	srv, err := localemu.New(cfg)
+	if err != nil {
+		return err
+	}
+	setup := localemu.DemoSetup()
+	if setupFile != "" {
+		if setup, err = localemu.LoadSetup(setupFile); err != nil {
+			return err
+		}
+	}
+	stop, err := srv.Apply(setup, builtin(srv))
+	if err != nil {
+		return err
+	}
+	defer stop()
 	banner(out, srv, ln.Addr().String())
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 30 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -63,7 +82,16 @@ func run(args []string, out io.Writer) error {
 	return nil
 }
 
-func parseFlags(args []string) (localemu.Config, string, error) {
+// builtin is the olkit handler with every built-in transform, run in
+// process, answering through the emulator's WGOR endpoint.
+func builtin(srv *localemu.Server) function.Invoker {
+	ak := srv.AccessKeys()[0]
+	awsCfg := aws.Config{Region: srv.Config.Region, Credentials: credentials.NewStaticCredentialsProvider(ak, srv.Config.Credentials[ak], "")}
+	h := lambda.New(writeresponse.New(awsCfg, writeresponse.WithEndpoint(srv.Config.Endpoint)))
+	return function.Func(h.Invoke)
+}
+
+func parseFlags(args []string) (localemu.Config, string, string, error) {
 	fs := flag.NewFlagSet("localemu", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:9000", "address to listen on")
 	data := fs.String("data", "localemu-data", "folder of the durable store")
@@ -72,24 +100,25 @@ func parseFlags(args []string) (localemu.Config, string, error) {
 	region := fs.String("region", localemu.DefaultRegion, "region requests must be signed for")
 	creds := fs.String("credentials", "", "ACCESS_KEY:SECRET_KEY pairs, comma separated (default test:test)")
 	credsFile := fs.String("credentials-file", "", "file of ACCESS_KEY:SECRET_KEY lines")
+	setup := fs.String("config", "", "JSON file of buckets, functions and Object Lambda access points (default: the demo)")
 	if err := fs.Parse(args); err != nil {
-		return localemu.Config{}, "", err
+		return localemu.Config{}, "", "", err
 	}
 	cfg := localemu.Config{DataDir: *data, Memory: *memory, Domain: *domain, Region: *region, Logf: log.Printf}
 	spec := *creds
 	if *credsFile != "" {
 		b, err := os.ReadFile(*credsFile)
 		if err != nil {
-			return cfg, "", err
+			return cfg, "", "", err
 		}
 		spec += "\n" + string(b)
 	}
 	m, err := localemu.ParseCredentials(spec)
 	if err != nil {
-		return cfg, "", err
+		return cfg, "", "", err
 	}
 	cfg.Credentials = m
-	return cfg, *addr, nil
+	return cfg, *addr, *setup, nil
 }
 
 func banner(out io.Writer, srv *localemu.Server, addr string) {
@@ -104,4 +133,15 @@ func banner(out io.Writer, srv *localemu.Server, addr string) {
 	fmt.Fprintf(out, "  region:      %s, account %s\n", c.Region, c.AccountID)
 	fmt.Fprintf(out, "  access keys: %s\n", strings.Join(srv.AccessKeys(), ", "))
 	fmt.Fprintf(out, "  try:         AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=... AWS_REGION=%s aws --endpoint-url http://%s s3 ls\n", srv.AccessKeys()[0], c.Region, addr)
+	aps := srv.ObjectLambda.AccessPoints()
+	if len(aps) == 0 {
+		return
+	}
+	fmt.Fprintf(out, "Object Lambda access points (alias, wherever a bucket name goes; ARN, for SDKs):\n")
+	for _, ap := range aps {
+		fmt.Fprintf(out, "  %-20s %s\n  %-20s %s\n", ap.Name, srv.ObjectLambda.Alias(ap.Name), "", srv.ObjectLambda.ARN(ap.Name))
+		fmt.Fprintf(out, "  %-20s bucket %s, function %s, payload %s\n", "", ap.Bucket, ap.Function, ap.Payload)
+	}
+	first := aps[0]
+	fmt.Fprintf(out, "  try:         aws --endpoint-url http://%s s3api get-object --bucket %s --key KEY out\n", addr, srv.ObjectLambda.Alias(first.Name))
 }

@@ -11,18 +11,18 @@ import (
 )
 
 func TestFlags(t *testing.T) {
-	cfg, addr, err := parseFlags(nil)
+	cfg, addr, _, err := parseFlags(nil)
 	require.NoError(t, err)
 	assert.Equal(t, "127.0.0.1:9000", addr)
 	assert.Equal(t, "localemu-data", cfg.DataDir)
 	assert.Empty(t, cfg.Credentials, "empty means the test/test default")
 
-	cfg, _, err = parseFlags([]string{"--memory", "--credentials", "a:b,c:d"})
+	cfg, _, _, err = parseFlags([]string{"--memory", "--credentials", "a:b,c:d"})
 	require.NoError(t, err)
 	assert.True(t, cfg.Memory)
 	assert.Equal(t, map[string]string{"a": "b", "c": "d"}, cfg.Credentials)
 
-	_, _, err = parseFlags([]string{"--credentials", "nosecret"})
+	_, _, _, err = parseFlags([]string{"--credentials", "nosecret"})
 	assert.Error(t, err)
 }
 
