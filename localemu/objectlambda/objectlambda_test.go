@@ -104,6 +104,13 @@ func TestGetThroughAliasAndARN(t *testing.T) {
 	got, _ = io.ReadAll(out.Body)
 	assert.Equal(t, plain, got)
 
+	// The alias as a virtual host: alias.localhost.
+	vhClient := s3.NewFromConfig(cfg)
+	out, err = vhClient.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(alias), Key: aws.String("logs/a.txt.gz")})
+	require.NoError(t, err)
+	got, _ = io.ReadAll(out.Body)
+	assert.Equal(t, plain, got)
+
 	// A range of the transformed bytes.
 	out, err = e.s3.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(alias), Key: aws.String("logs/a.txt.gz"), Range: aws.String("bytes=7-12")})
 	require.NoError(t, err)
