@@ -10,44 +10,18 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/olkit/olkit/internal/realclients"
 	"github.com/olkit/olkit/localemu/emutest"
 )
 
-// needClient finds a client program, skipping the test when it is missing
-// unless OLKIT_REQUIRE_CLIENTS=1, when a missing client is a failure.
 func needClient(t *testing.T, name string, check ...string) string {
 	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil && len(check) > 0 {
-		err = exec.Command(path, check...).Run()
-	}
-	if err != nil {
-		if os.Getenv("OLKIT_REQUIRE_CLIENTS") == "1" {
-			t.Fatalf("%s is required (OLKIT_REQUIRE_CLIENTS=1) but not usable: %v", name, err)
-		}
-		t.Skipf("%s is not usable here (%v); set OLKIT_REQUIRE_CLIENTS=1 to make this a failure", name, err)
-	}
-	return path
+	return realclients.Need(t, name, check...)
 }
 
 // clientEnv points boto3 and the aws CLI at emu and nowhere else.
 func clientEnv(emu *emutest.Emulator) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "AWS_") || strings.HasPrefix(kv, "AWS_CA_BUNDLE=") {
-			env = append(env, kv)
-		}
-	}
-	return append(env,
-		"AWS_ENDPOINT_URL="+emu.URL,
-		"AWS_ACCESS_KEY_ID="+emu.AccessKey,
-		"AWS_SECRET_ACCESS_KEY="+emu.SecretKey,
-		"AWS_DEFAULT_REGION="+emu.Region,
-		"AWS_REGION="+emu.Region,
-		"AWS_CONFIG_FILE=/dev/null",
-		"AWS_SHARED_CREDENTIALS_FILE=/dev/null",
-		"AWS_EC2_METADATA_DISABLED=true",
-	)
+	return realclients.Env(emu.URL, emu.AccessKey, emu.SecretKey, emu.Region)
 }
 
 const boto3Script = `

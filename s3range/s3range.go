@@ -90,3 +90,18 @@ func ContentRange(first, last, total int64) string {
 	}
 	return fmt.Sprintf("bytes %d-%d/%d", first, last, total)
 }
+
+// Apply reads a Range header against an object of size bytes, as S3 serves
+// it: ok is false when S3 would ignore the header (the whole object is
+// served), first < 0 when the range is unsatisfiable (416).
+func Apply(h string, size int64) (first, last int64, ok bool) {
+	spec, ok := Parse(h)
+	if !ok {
+		return 0, 0, false
+	}
+	first, last, sat := spec.Resolve(size)
+	if !sat {
+		return -1, 0, true
+	}
+	return first, last, true
+}

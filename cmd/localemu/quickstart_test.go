@@ -17,25 +17,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/olkit/olkit/internal/realclients"
 	"github.com/olkit/olkit/internal/syncbuf"
 )
-
-// needClient finds a client program; missing, it skips the test unless
-// OLKIT_REQUIRE_CLIENTS=1 (as .ci/run sets), when it fails it.
-func needClient(t *testing.T, name string, check ...string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil && len(check) > 0 {
-		err = exec.Command(path, check...).Run()
-	}
-	if err != nil {
-		if os.Getenv("OLKIT_REQUIRE_CLIENTS") == "1" {
-			t.Fatalf("%s is required (OLKIT_REQUIRE_CLIENTS=1) but not usable: %v", name, err)
-		}
-		t.Skipf("%s is not usable here (%v); set OLKIT_REQUIRE_CLIENTS=1 to make this a failure", name, err)
-	}
-	return path
-}
 
 func build(t *testing.T, pkg, out string) {
 	cmd := exec.Command("go", "build", "-o", out, pkg)
@@ -87,24 +71,13 @@ func start(t *testing.T, bin string, args ...string) *emulator {
 					for range lines {
 					}
 				}()
-				e.env = clientEnv("http://" + e.addr)
+				e.env = realclients.Env("http://"+e.addr, "test", "test", "us-east-1")
 				return e
 			}
 		case <-deadline:
 			t.Fatalf("no banner: %s", stderr.String())
 		}
 	}
-}
-
-func clientEnv(endpoint string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "AWS_") || strings.HasPrefix(kv, "AWS_CA_BUNDLE=") {
-			env = append(env, kv)
-		}
-	}
-	return append(env, "AWS_ENDPOINT_URL="+endpoint, "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test",
-		"AWS_DEFAULT_REGION=us-east-1", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_EC2_METADATA_DISABLED=true")
 }
 
 func (e *emulator) run(t *testing.T, name string, args ...string) string {
@@ -125,8 +98,8 @@ func TestQuickstart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binaries")
 	}
-	aws := needClient(t, "aws", "--version")
-	python := needClient(t, "python3", "-c", "import boto3")
+	aws := realclients.Need(t, "aws", "--version")
+	python := realclients.Need(t, "python3", "-c", "import boto3")
 	dir := t.TempDir()
 	emuBin, bootBin := filepath.Join(dir, "localemu"), filepath.Join(dir, "bootstrap")
 	build(t, ".", emuBin)

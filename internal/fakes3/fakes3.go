@@ -199,20 +199,6 @@ func (s *Server) RangeGets() int {
 	return s.ranges
 }
 
-// parseRange reads a Range header against size, as S3 does (package
-// s3range): ok is false for forms S3 ignores; start < 0 when unsatisfiable.
-func parseRange(h string, size int64) (start, end int64, ok bool) {
-	spec, ok := s3range.Parse(h)
-	if !ok {
-		return 0, 0, false
-	}
-	first, last, sat := spec.Resolve(size)
-	if !sat {
-		return -1, 0, true
-	}
-	return first, last, true
-}
-
 // Gets returns the headers of every GET of an original received so far.
 func (s *Server) Gets() []http.Header {
 	s.mu.Lock()
@@ -274,7 +260,7 @@ func (s *Server) serveGet(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusOK
 	}
 	body := o.Body
-	if start, end, ok := parseRange(r.Header.Get("Range"), o.Size); ok && status == http.StatusOK && o.Size >= 0 {
+	if start, end, ok := s3range.Apply(r.Header.Get("Range"), o.Size); ok && status == http.StatusOK && o.Size >= 0 {
 		if start < 0 {
 			writeError(w, http.StatusRequestedRangeNotSatisfiable, "InvalidRange", "The requested range is not satisfiable")
 			return

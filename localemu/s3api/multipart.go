@@ -12,6 +12,7 @@ import (
 
 	"github.com/olkit/olkit/localemu/store"
 	"github.com/olkit/olkit/s3err"
+	"github.com/olkit/olkit/s3range"
 )
 
 // minPartSize is S3's minimum for every part but the last.
@@ -125,7 +126,7 @@ func (c *call) uploadPartCopy(u *store.Upload, n int) error {
 	}
 	start, length := int64(0), src.Size
 	if rng := c.r.Header.Get("X-Amz-Copy-Source-Range"); rng != "" {
-		s, e, ok := parseRange(rng, src.Size)
+		s, e, ok := s3range.Apply(rng, src.Size)
 		if !ok || s < 0 || !strings.Contains(rng, "-") || strings.HasPrefix(strings.TrimPrefix(rng, "bytes="), "-") {
 			return s3err.New(http.StatusBadRequest, "InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy")
 		}

@@ -237,7 +237,7 @@ func (c *call) selectBytes(o *store.Object) (start, length int64, status int, er
 	if rng == "" {
 		return 0, o.Size, http.StatusOK, nil
 	}
-	start, end, ok := parseRange(rng, o.Size)
+	start, end, ok := s3range.Apply(rng, o.Size)
 	if !ok {
 		return 0, o.Size, http.StatusOK, nil // S3 ignores a Range it cannot parse
 	}
@@ -269,20 +269,6 @@ func (c *call) selectPart(o *store.Object, pn string) (int64, int64, int, error)
 		return start, sizes[n-1], http.StatusPartialContent, nil
 	}
 	return 0, o.Size, http.StatusOK, nil
-}
-
-// parseRange reads a Range header against size, as S3 does (package
-// s3range): ok is false for forms S3 ignores; start < 0 when unsatisfiable.
-func parseRange(h string, size int64) (start, end int64, ok bool) {
-	spec, ok := s3range.Parse(h)
-	if !ok {
-		return 0, 0, false
-	}
-	first, last, sat := spec.Resolve(size)
-	if !sat {
-		return -1, 0, true
-	}
-	return first, last, true
 }
 
 // objectHeaders sets what GetObject and HeadObject say about o.
