@@ -110,18 +110,26 @@ func (inv *invocation) list() {
 	if !inv.call(kind, action, &a) {
 		return
 	}
-	switch {
-	case a.ErrorCode != "" || a.StatusCode >= 300:
+	if a.ErrorCode != "" || a.StatusCode >= 300 {
 		inv.fail(s3err.New(a.StatusCode, a.ErrorCode, "%s", a.ErrorMessage))
-	case a.ListResultXML != "":
-		inv.w.Header().Set("Content-Type", "application/xml")
-		inv.w.Header().Set("Content-Length", strconv.Itoa(len(a.ListResultXML)))
-		inv.w.WriteHeader(statusOr(a.StatusCode, http.StatusOK))
-		inv.w.Write([]byte(a.ListResultXML))
-	default:
-		inv.fail(s3err.New(http.StatusNotImplemented, "NotImplemented", "localemu renders a List answer given as listResultXml; this function answered listBucketResult"))
 		return
 	}
+	if a.ListResultXML == "" && len(a.ListBucketResult) > 0 {
+		xmlBody, err := renderListing(a.ListBucketResult)
+		if err != nil {
+			inv.fail(s3err.New(http.StatusBadRequest, "LambdaInvalidResponse", "The Lambda function's listBucketResult does not read as a listing: %v", err))
+			return
+		}
+		a.ListResultXML = xmlBody
+	}
+	if a.ListResultXML == "" {
+		inv.fail(s3err.New(http.StatusBadRequest, "LambdaInvalidResponse", "The Lambda function answered %s with neither listResultXml nor listBucketResult", action))
+		return
+	}
+	inv.w.Header().Set("Content-Type", "application/xml")
+	inv.w.Header().Set("Content-Length", strconv.Itoa(len(a.ListResultXML)))
+	inv.w.WriteHeader(statusOr(a.StatusCode, http.StatusOK))
+	inv.w.Write([]byte(a.ListResultXML))
 	inv.logInvocation(action, a.StatusCode, int64(len(a.ListResultXML)))
 }
 

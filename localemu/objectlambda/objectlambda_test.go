@@ -283,3 +283,24 @@ func TestConcurrentGets(t *testing.T) {
 		assert.NoError(t, err)
 	}
 }
+
+// A function may answer a listing as listBucketResult JSON, as AWS's
+// documentation shows; the emulator renders it as S3's XML.
+func TestListBucketResultJSON(t *testing.T) {
+	e := setup(t)
+	e.emu.ObjectLambda.SetFunction("lister", function.Func(func(context.Context, []byte) ([]byte, error) {
+		return []byte(`{"statusCode":200,"listBucketResult":{"name":"data","prefix":"","keyCount":1,"maxKeys":1000,"isTruncated":false,
+			"contents":[{"key":"made-up.txt","size":42,"eTag":"\"e\"","lastModified":"2026-01-02T03:04:05.000Z","storageClass":"STANDARD"}]}}`), nil
+	}))
+	require.NoError(t, e.emu.ObjectLambda.Put(objectlambda.AccessPoint{Name: "lister", Bucket: "data", Function: "lister", Actions: []string{"ListObjectsV2"}}))
+	out, err := e.s3.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(e.emu.ObjectLambda.Alias("lister"))})
+	require.NoError(t, err)
+	require.Len(t, out.Contents, 1)
+	assert.Equal(t, "made-up.txt", aws.ToString(out.Contents[0].Key))
+	assert.Equal(t, int64(42), aws.ToInt64(out.Contents[0].Size))
+	assert.Equal(t, time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), aws.ToTime(out.Contents[0].LastModified))
+
+	e.emu.ObjectLambda.SetFunction("lister", function.Func(func(context.Context, []byte) ([]byte, error) { return []byte(`{"statusCode":200}`), nil }))
+	_, err = e.s3.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(e.emu.ObjectLambda.Alias("lister"))})
+	assert.Equal(t, "LambdaInvalidResponse", apiCode(err))
+}
