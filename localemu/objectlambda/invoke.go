@@ -29,6 +29,9 @@ func (inv *invocation) get() {
 		inv.fail(err)
 		return
 	}
+	// Every S3 answer carries its request ids, the function's too.
+	inv.w.Header().Set("X-Amz-Request-Id", ev.XAmzRequestID)
+	inv.w.Header().Set("X-Amz-Id-2", ev.XAmzRequestID+"/localemu")
 	ctx, cancel := context.WithTimeout(context.Background(), inv.h.timeout())
 	defer cancel()
 	type result struct{ e *s3err.Error }

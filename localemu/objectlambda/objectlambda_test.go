@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/assert"
@@ -95,6 +96,8 @@ func TestGetThroughAliasAndARN(t *testing.T) {
 	assert.Equal(t, "text/plain", aws.ToString(out.ContentType))
 	assert.Nil(t, out.ContentEncoding)
 	assert.NotNil(t, out.ChecksumCRC32, "the checksum of the bytes sent, in the original's algorithm (the SDK stored a CRC32)")
+	reqID, ok := middleware.GetRequestIDMetadata(out.ResultMetadata)
+	assert.True(t, ok && reqID != "", "the answer carries x-amz-request-id")
 
 	// The ARN: the SDK makes it a virtual host signed for s3-object-lambda.
 	cfg := e.emu.LoadConfig(t, strings.Replace(e.emu.URL, "127.0.0.1", "localhost", 1))
