@@ -1,6 +1,7 @@
 package s3api
 
 import (
+	"cmp"
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/hex"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/olkit/olkit/checksum"
 	"github.com/olkit/olkit/localemu/store"
 	"github.com/olkit/olkit/s3err"
 	"github.com/olkit/olkit/s3range"
@@ -59,16 +61,18 @@ func createMultipartUpload(c *call) error {
 	if _, ok := algorithms[alg]; alg != "" && !ok {
 		return s3err.InvalidRequest("Checksum algorithm %q is not one of CRC32, CRC32C, CRC64NVME, SHA1, SHA256", alg)
 	}
-	if strings.EqualFold(c.r.Header.Get("X-Amz-Checksum-Type"), "FULL_OBJECT") {
-		return s3err.New(http.StatusNotImplemented, "NotImplemented", "localemu does not compute FULL_OBJECT multipart checksums; use COMPOSITE")
+	typ, err := checksumType(alg, c.r.Header.Get("X-Amz-Checksum-Type"))
+	if err != nil {
+		return err
 	}
-	u, err := c.h.cfg.Store.CreateUpload(store.Upload{Bucket: c.route.Bucket, Key: c.route.Key, Owner: c.auth.AccessKey, Object: o, ChecksumAlgorithm: alg})
+	u, err := c.h.cfg.Store.CreateUpload(store.Upload{Bucket: c.route.Bucket, Key: c.route.Key, Owner: c.auth.AccessKey, Object: o,
+		ChecksumAlgorithm: alg, ChecksumType: typ})
 	if err != nil {
 		return err
 	}
 	if alg != "" {
 		c.w.Header().Set("X-Amz-Checksum-Algorithm", alg)
-		c.w.Header().Set("X-Amz-Checksum-Type", "COMPOSITE")
+		c.w.Header().Set("X-Amz-Checksum-Type", typ)
 	}
 	return c.writeXML(struct {
 		XMLName  xml.Name `xml:"InitiateMultipartUploadResult"`
@@ -203,8 +207,18 @@ func completeMultipartUpload(c *call) error {
 	}
 	o := u.Object
 	o.ETag = fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(md5s.Sum(nil)), len(numbers))
-	if sum, ok := compositeChecksum(u.ChecksumAlgorithm, chosen); ok {
-		o.Checksums, o.ChecksumType = map[string]string{u.ChecksumAlgorithm: sum}, "COMPOSITE"
+	switch u.ChecksumType {
+	case "COMPOSITE":
+		if sum, ok := compositeChecksum(u.ChecksumAlgorithm, chosen); ok {
+			o.Checksums, o.ChecksumType = map[string]string{u.ChecksumAlgorithm: sum}, "COMPOSITE"
+		}
+	default: // FULL_OBJECT, and S3's CRC64NVME when the upload named none
+		alg := cmp.Or(u.ChecksumAlgorithm, defaultAlgorithm)
+		sum, err := c.fullObjectChecksum(alg, chosen)
+		if err != nil {
+			return err
+		}
+		o.Checksums, o.ChecksumType = map[string]string{alg: sum}, "FULL_OBJECT"
 	}
 	stored, err := c.h.cfg.Store.CompleteUpload(c.route.Bucket, c.route.Key, id, numbers, o, c.writePrecondition(b))
 	if err != nil {
@@ -227,6 +241,43 @@ func completeMultipartUpload(c *call) error {
 		copyResultChecksums
 	}{NS: s3NS, Location: scheme + "://" + c.r.Host + "/" + c.route.Bucket + "/" + c.route.Key, Bucket: c.route.Bucket, Key: c.route.Key, ETag: stored.ETag,
 		copyResultChecksums: copyResultChecksums{res.ChecksumCRC32, res.ChecksumCRC32C, res.ChecksumCRC64NVME, res.ChecksumSHA1, res.ChecksumSHA256}})
+}
+
+// checksumType validates a multipart upload's checksum type: COMPOSITE
+// (the default with an algorithm) works with every algorithm, FULL_OBJECT
+// only with the CRCs, as in S3. An upload naming no algorithm gets S3's
+// default, a FULL_OBJECT CRC64NVME.
+func checksumType(alg, typ string) (string, error) {
+	typ = strings.ToUpper(typ)
+	switch {
+	case typ == "" && alg == "":
+		return "FULL_OBJECT", nil
+	case typ == "":
+		return "COMPOSITE", nil
+	case typ != "COMPOSITE" && typ != "FULL_OBJECT":
+		return "", s3err.InvalidRequest("Value for x-amz-checksum-type header is invalid.")
+	case alg == "":
+		return "", s3err.InvalidRequest("The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.")
+	case typ == "FULL_OBJECT" && (alg == "SHA1" || alg == "SHA256"):
+		return "", s3err.InvalidRequest("The FULL_OBJECT checksum type cannot be used with the %s algorithm.", strings.ToLower(alg))
+	case typ == "COMPOSITE" && alg == "CRC64NVME":
+		return "", s3err.InvalidRequest("The COMPOSITE checksum type cannot be used with the crc64nvme algorithm.")
+	}
+	return typ, nil
+}
+
+// fullObjectChecksum is the CRC of the object Complete makes, read back
+// from its parts, and checked against the one the client sent, if any.
+func (c *call) fullObjectChecksum(alg string, parts []store.Part) (string, error) {
+	h, _ := checksum.New(alg)
+	if err := c.h.cfg.Store.ReadParts(h, parts); err != nil {
+		return "", err
+	}
+	sum := checksum.Encode(h)
+	if want := c.r.Header.Get(checksum.Header(alg)); want != "" && want != sum {
+		return "", s3err.New(http.StatusBadRequest, "BadDigest", "The %s you specified did not match the calculated checksum.", strings.ToLower(alg))
+	}
+	return sum, nil
 }
 
 // compositeChecksum is S3's checksum of checksums: the algorithm over the

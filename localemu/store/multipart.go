@@ -21,6 +21,9 @@ type Upload struct {
 	// metadata, tags, ACL, lock settings, checksum algorithm.
 	Object            Object
 	ChecksumAlgorithm string `json:",omitempty"`
+	// ChecksumType is COMPOSITE (a checksum of the parts' checksums) or
+	// FULL_OBJECT (a CRC of the whole object).
+	ChecksumType string `json:",omitempty"`
 
 	parts map[int]*Part
 }
@@ -206,6 +209,17 @@ func (s *Store) CompleteUpload(bucket, key, id string, numbers []int, o Object, 
 	}
 	s.mu.Unlock()
 	return stored, nil
+}
+
+// ReadParts writes the data of parts to w, in order: the object Complete
+// will make, for a checksum of it before it exists.
+func (s *Store) ReadParts(w io.Writer, parts []Part) error {
+	for _, p := range parts {
+		if err := s.copyBlob(w, p.Blob, p.Size); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Store) copyBlob(w io.Writer, blob string, size int64) error {
