@@ -54,7 +54,12 @@ func (t *AccessControl) Apply(ctx context.Context, obj *transforms.Object, r io.
 			f.Close()
 		}
 	}()
+	remote, err := t.opts.remote(ctx, "pii-access-control")
+	if err != nil {
+		return nil, err
+	}
 	w := newWindow(io.TeeReader(r, f), t.opts.detectConfig())
+	w.remote, w.ctx = remote, ctx
 	text := true
 	for !w.done() {
 		if err := ctx.Err(); err != nil {

@@ -43,8 +43,12 @@ type Options struct {
 	// MaxSpoolBytes bounds the temporary file pii-access-control holds the
 	// object in while it decides (olkit's own option).
 	MaxSpoolBytes int64 `json:"max_spool_bytes"`
+	// Detector is olkit's own option: offline (default), comprehend or
+	// comprehend-all (see the package comment).
+	Detector string `json:"detector"`
 
-	types detect.Set
+	types  detect.Set
+	client ComprehendAPI
 }
 
 // entityList is pii_entity_types: a JSON list, or a comma-separated string
@@ -152,6 +156,13 @@ func ParseOptions(raw json.RawMessage, forAccess bool) (Options, error) {
 	default:
 		return o, fmt.Errorf("option unsupported_file_handling: %q is neither %s nor %s", o.UnsupportedFileHandling, Pass, Fail)
 	}
+	switch o.Detector {
+	case "":
+		o.Detector = Offline
+	case Offline, Comprehend, ComprehendAll:
+	default:
+		return o, fmt.Errorf("option detector: %q is not one of %s, %s, %s", o.Detector, Offline, Comprehend, ComprehendAll)
+	}
 	switch {
 	case o.MaxSpoolBytes != 0 && !forAccess:
 		return o, fmt.Errorf("option max_spool_bytes: only pii-access-control spools; redact streams")
@@ -169,6 +180,12 @@ func (o Options) Types() detect.Set { return o.types }
 // Threshold returns the confidence threshold.
 func (o Options) Threshold() float64 { return o.ConfidenceThreshold.v }
 
+// detectConfig is the offline scanner's part: every type but those left
+// to Comprehend.
 func (o Options) detectConfig() detect.Config {
-	return detect.Config{Types: o.types, Threshold: float32(o.ConfidenceThreshold.v)}
+	types := o.types
+	if o.Detector == ComprehendAll {
+		types = 0
+	}
+	return detect.Config{Types: types, Threshold: float32(o.ConfidenceThreshold.v)}
 }

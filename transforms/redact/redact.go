@@ -27,6 +27,8 @@
 //	max_spool_bytes            pii-access-control only: largest object held
 //	                           for the decision, default 512 MiB (400
 //	                           EntityTooLarge beyond)
+//	detector                   offline (default), comprehend or
+//	                           comprehend-all (olkit's own option)
 //
 // Whether an object is text is decided on its first 32 KiB. With FAIL, an
 // invalid sequence found later fails the request (a 400 if no byte was
@@ -37,7 +39,33 @@
 // validation (checksums, issuer prefixes, registry lengths) where the type
 // has one; see package detect. The other Comprehend types (NAME, ADDRESS,
 // ...) are accepted in pii_entity_types, so AWS payloads carry over, but
-// are not found. Detected values never reach a log or an error message.
+// are found only with a Comprehend detector. Detected values never reach a
+// log or an error message.
+//
+// Detectors. "offline" (the default) never leaves the process and never
+// loads AWS configuration. "comprehend" also asks Amazon Comprehend, for
+// the requested types the offline detector cannot find (NAME, ADDRESS and
+// the other types that need language understanding), and merges its
+// entities with the offline matches (overlapping matches become one that
+// covers both, typed as the more confident); if no such type is requested
+// Comprehend is not called. "comprehend-all" asks Comprehend for every
+// requested type and does not use the offline detector, as AWS's functions
+// do. The text goes as AWS's functions send it, still streamed in bounded
+// memory: the window hands Comprehend batches of up to 48 KiB
+// (ContainsPiiEntities, which has a 50 KB limit), each with 512 bytes of
+// context before it and ending 1 KiB past what it decides; a batch holding
+// an entity of interest is sent again in segments of up to 4,800 bytes
+// that overlap by 400 (DetectPiiEntities, 5 KB), an entity belonging to
+// the segment it starts in up to the middle of the overlap. Comprehend's
+// offsets count characters (code points); they are turned into byte
+// offsets. Nothing is handed on before Comprehend has decided it. The
+// client comes from the default AWS configuration (config.LoadDefaultConfig,
+// so the Lambda's role needs comprehend:ContainsPiiEntities and
+// comprehend:DetectPiiEntities), built on first use; NewComprehendClient
+// and Options.WithComprehend replace it. Comprehend's refusals become S3
+// errors: throttling 503 SlowDown, anything else 500 InternalError; redact
+// has the answer on the first batch before it returns, so those come before
+// the first byte, and a later one aborts the download.
 //
 // Length: MASK with a one-byte mask character replaces byte for byte, so
 // the length stays known (a multi-byte character is masked by as many mask
@@ -87,7 +115,7 @@ func encoded(obj *transforms.Object) bool {
 
 // Apply reads the object's head to decide whether it is text, then returns
 // the redacted stream.
-func (t *Redact) Apply(_ context.Context, obj *transforms.Object, r io.Reader) (io.Reader, error) {
+func (t *Redact) Apply(ctx context.Context, obj *transforms.Object, r io.Reader) (io.Reader, error) {
 	pass := t.opts.UnsupportedFileHandling == Pass
 	if encoded(obj) {
 		if pass {
@@ -107,6 +135,11 @@ func (t *Redact) Apply(_ context.Context, obj *transforms.Object, r io.Reader) (
 		}
 		return nil, unexpected("redact")
 	}
+	remote, err := t.opts.remote(ctx, "redact")
+	if err != nil {
+		return nil, err
+	}
+	w.remote, w.ctx = remote, ctx
 	// MASK with a one-byte character replaces byte for byte: the length
 	// stays, and is confirmed so the answer keeps its Content-Length.
 	if t.opts.MaskMode == Mask && len(t.opts.MaskCharacter) == 1 {
@@ -114,7 +147,19 @@ func (t *Redact) Apply(_ context.Context, obj *transforms.Object, r io.Reader) (
 	} else {
 		obj.Size = -1
 	}
-	return &redactReader{w: w, mode: t.opts.MaskMode, mask: []byte(t.opts.MaskCharacter), pass: pass}, nil
+	rr := &redactReader{w: w, mode: t.opts.MaskMode, mask: []byte(t.opts.MaskCharacter), pass: pass}
+	if remote != nil {
+		// Have Comprehend's answer on the first batch before the first
+		// byte, so that its refusal (throttling, access) is a clear error
+		// rather than an aborted download.
+		for len(rr.pend) == 0 && rr.final == nil {
+			rr.advance()
+		}
+		if rr.final != nil && rr.final != io.EOF {
+			return nil, rr.final
+		}
+	}
+	return rr, nil
 }
 
 // isText reports whether head is UTF-8, allowing a sequence cut at its end

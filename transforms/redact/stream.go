@@ -1,8 +1,10 @@
 package redact
 
 import (
+	"context"
 	"io"
 	"net/http"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/olkit/olkit/s3err"
@@ -38,6 +40,12 @@ type window struct {
 	err      error // the source's error, other than io.EOF
 	checkUTF bool  // fail on invalid UTF-8 in what is committed
 	sawData  bool
+
+	// The Comprehend detector, if the options call for one: it has
+	// decided buf[:rpos] (its entities that start there are in matches).
+	remote *remoteDetector
+	ctx    context.Context
+	rpos   int
 }
 
 func newWindow(src io.Reader, cfg detect.Config) *window {
@@ -84,6 +92,7 @@ func (w *window) compact() {
 	w.n -= drop
 	w.out -= drop
 	w.sc.Shift(drop)
+	w.rpos -= drop
 	for i := range w.matches {
 		w.matches[i].Start -= drop
 		w.matches[i].End -= drop
@@ -102,16 +111,89 @@ func (w *window) step() (commit int) {
 		return w.out // what was read but not decided is dropped
 	}
 	w.matches = w.sc.Scan(w.buf[:w.n], w.eof, w.matches)
-	if w.eof {
-		return w.n
+	if w.remote == nil {
+		if w.eof {
+			return w.n
+		}
+		return w.commit(max(w.sc.Pos()-maxBack, w.sc.Last(), w.out))
 	}
-	c := max(w.sc.Pos()-maxBack, w.sc.Last(), w.out)
+	w.remoteStep()
+	if w.err != nil {
+		return w.out
+	}
+	// Merged with Comprehend's entities; nothing handed on that it has not
+	// decided, and no entity cut by the hand-over.
+	w.matches = mergeMatches(w.matches)
+	c := w.n
+	if !w.eof {
+		c = max(w.sc.Pos()-maxBack, w.sc.Last(), w.out)
+	}
+	c = min(c, w.rpos)
+	for _, m := range w.matches {
+		if m.Start < c && m.End > c {
+			c = m.Start
+			break
+		}
+	}
+	if w.eof {
+		return max(c, w.out)
+	}
+	return w.commit(max(c, w.out))
+}
+
+// commit returns where the bytes decided before c end, short of a UTF-8
+// sequence c would cut.
+func (w *window) commit(c int) int {
 	c = min(c, w.n)
 	// Never cut a UTF-8 sequence between two hand-overs.
 	for k := 0; k < 3 && c > w.out && c > w.sc.Last() && c < w.n && w.buf[c]&0xC0 == 0x80; k++ {
 		c--
 	}
 	return c
+}
+
+// remoteStep sends Comprehend the next batch once the buffer holds one (or
+// the stream has ended, or the buffer is full): up to containsMax bytes
+// from batchBack bytes before rpos. Its entities that start from rpos to
+// batchAhead bytes short of the batch's end are kept; the rest of the
+// batch goes again, with more after it, in the next.
+func (w *window) remoteStep() {
+	if w.rpos >= w.n {
+		return
+	}
+	if !w.eof && w.n < len(w.buf) && w.n-w.rpos < containsMax {
+		return // wait for a whole batch
+	}
+	a := max(0, w.rpos-batchBack)
+	for a < w.rpos && !utf8.RuneStart(w.buf[a]) {
+		a++
+	}
+	b := min(w.n, a+containsMax)
+	last := w.eof && b == w.n
+	decided := b
+	if !last {
+		b = cut(w.buf[:w.n], a, b)
+		decided = b - batchAhead
+		for decided > w.rpos && !utf8.RuneStart(w.buf[decided]) {
+			decided--
+		}
+		if decided <= w.rpos { // cannot happen with containsMax > batchBack+batchAhead
+			decided = b
+		}
+	}
+	ms, err := w.remote.find(w.ctx, w.buf[a:b])
+	if err != nil {
+		w.err = err
+		return
+	}
+	for _, m := range ms {
+		m.Start += a
+		m.End += a
+		if m.Start >= w.rpos && m.Start < decided {
+			w.matches = append(w.matches, m)
+		}
+	}
+	w.rpos = decided
 }
 
 // done reports whether everything has been handed on.
@@ -189,9 +271,7 @@ func (r *redactReader) render(c int, ms []detect.Match) []byte {
 		o = append(o, w.buf[at:m.Start]...)
 		if r.mode == Mask {
 			if len(r.mask) == 1 {
-				for i := m.Start; i < m.End; i++ {
-					o = append(o, r.mask[0])
-				}
+				o = appendMask(o, r.mask[0], m.End-m.Start)
 			} else {
 				for i := m.Start; i < m.End; i++ {
 					o = append(o, r.mask...)
@@ -207,4 +287,14 @@ func (r *redactReader) render(c int, ms []detect.Match) []byte {
 	o = append(o, w.buf[at:c]...)
 	r.obuf = o
 	return o
+}
+
+// appendMask appends n copies of c to o.
+func appendMask(o []byte, c byte, n int) []byte {
+	o = slices.Grow(o, n)
+	t := o[len(o) : len(o)+n]
+	for i := range t {
+		t[i] = c
+	}
+	return o[:len(o)+n]
 }

@@ -5,35 +5,54 @@ package detect
 // whole words, except that a word may be glued to others with '_' or in
 // camelCase ("aws_secret_access_key", "SecretAccessKey").
 var (
-	ctxSSN     = []string{"ssn", "social security", "social sec", "ss#", "ss #"}
-	ctxITIN    = []string{"itin", "taxpayer", "tax id", "tin"}
-	ctxSIN     = []string{"sin", "social insurance", "insurance number"}
-	ctxRouting = []string{"routing", "aba", "rtn", "transit", "bank"}
-	ctxPhone   = []string{"phone", "tel", "telephone", "mobile", "cell", "fax", "call", "contact", "ph"}
-	ctxNHS     = []string{"nhs", "health service", "nhs number"}
-	ctxAadhaar = []string{"aadhaar", "aadhar", "uid", "uidai"}
-	ctxCard    = []string{"card", "visa", "mastercard", "amex", "credit", "debit", "cc", "pan"}
-	ctxNINO    = []string{"nino", "national insurance", "ni number", "ni no", "nin"}
-	ctxSWIFT   = []string{"swift", "bic"}
-	ctxVIN     = []string{"vin", "vehicle", "chassis"}
-	ctxDate    = []string{"dob", "birth", "born", "birthday", "date"}
-	ctxIBAN    = []string{"iban"}
-	ctxMAC     = []string{"mac", "hwaddr", "ether", "bssid"}
+	ctxSSN     = words("ssn", "social security", "social sec", "ss#", "ss #")
+	ctxITIN    = words("itin", "taxpayer", "tax id", "tin")
+	ctxSIN     = words("sin", "social insurance", "insurance number")
+	ctxRouting = words("routing", "aba", "rtn", "transit", "bank")
+	ctxPhone   = words("phone", "tel", "telephone", "mobile", "cell", "fax", "call", "contact", "ph")
+	ctxNHS     = words("nhs", "health service", "nhs number")
+	ctxAadhaar = words("aadhaar", "aadhar", "uid", "uidai")
+	ctxCard    = words("card", "visa", "mastercard", "amex", "credit", "debit", "cc", "pan")
+	ctxNINO    = words("nino", "national insurance", "ni number", "ni no", "nin")
+	ctxSWIFT   = words("swift", "bic")
+	ctxVIN     = words("vin", "vehicle", "chassis")
+	ctxDate    = words("dob", "birth", "born", "birthday", "date")
+	ctxIBAN    = words("iban")
+	ctxMAC     = words("mac", "hwaddr", "ether", "bssid")
+	ctxSecret  = words("secret", "secretaccesskey", "secret_access_key", "aws_secret_access_key", "secretkey")
 )
+
+// wordSet is a list of context words (lower case, each starting with a
+// letter) with the set of their first letters, so one backward pass over
+// the text tries only the words that can start at each byte.
+type wordSet struct {
+	words  []string
+	first  uint32 // bit c-'a' for each first letter c
+	maxLen int
+}
+
+func words(ws ...string) *wordSet {
+	s := &wordSet{words: ws}
+	for _, w := range ws {
+		s.first |= 1 << (w[0] - 'a')
+		s.maxLen = max(s.maxLen, len(w))
+	}
+	return s
+}
 
 // hasContext reports whether one of words occurs in w[lo:start] within
 // ctxWindow bytes of start.
-func hasContext(w []byte, lo, start int, words []string) bool {
+func hasContext(w []byte, lo, start int, words *wordSet) bool {
 	return contextWithin(w, lo, start, ctxWindow, words)
 }
 
-func contextWithin(w []byte, lo, start, window int, words []string) bool {
+func contextWithin(w []byte, lo, start, window int, words *wordSet) bool {
 	return contextDistance(w, lo, start, window, words) >= 0
 }
 
 // contextDistance returns how many bytes before start the nearest of words
 // ends, or -1.
-func contextDistance(w []byte, lo, start, window int, words []string) int {
+func contextDistance(w []byte, lo, start, window int, ws *wordSet) int {
 	from := max(lo, start-window)
 	if from >= start {
 		return -1
@@ -41,11 +60,17 @@ func contextDistance(w []byte, lo, start, window int, words []string) int {
 	orig := w[from:start]
 	n := len(orig)
 	best := -1
-	for _, word := range words {
-		first := word[0]
-	scan:
-		for i := n - len(word); i >= 0; i-- {
-			if orig[i]|0x20 != first {
+	for i := n - 1; i >= 0; i-- {
+		if best >= 0 && n-i-ws.maxLen >= best {
+			break // every word starting here or before ends further away
+		}
+		c := orig[i] | 0x20
+		if c < 'a' || c > 'z' || ws.first&(1<<(c-'a')) == 0 {
+			continue
+		}
+	words:
+		for _, word := range ws.words {
+			if word[0] != c || i+len(word) > n {
 				continue
 			}
 			for k := 1; k < len(word); k++ {
@@ -54,14 +79,13 @@ func contextDistance(w []byte, lo, start, window int, words []string) int {
 					c += 'a' - 'A'
 				}
 				if c != word[k] {
-					continue scan
+					continue words
 				}
 			}
 			if ctxBoundary(orig, i-1, i) && ctxBoundary(orig, i+len(word), i+len(word)-1) {
 				if d := n - i - len(word); best < 0 || d < best {
 					best = d
 				}
-				break
 			}
 		}
 	}

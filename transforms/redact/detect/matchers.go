@@ -67,28 +67,31 @@ func (s *Scanner) secret(b *best, w []byte, p, lo int) {
 	if !s.types.Has(AWS_SECRET_KEY) || p+40 > len(w) || (p > 0 && isB64(w[p-1])) {
 		return
 	}
-	var up, low, other bool
-	for i := p; i < p+40; i++ {
-		c := w[i]
-		switch {
-		case isUpper(c):
-			up = true
-		case isLower(c):
-			low = true
-		case isB64(c):
-			other = true
-		default:
-			return
-		}
-	}
+	// Most candidates are ordinary words: the 40th byte or the one after
+	// rejects most of them at once, the first byte that cannot be in a
+	// key the rest. Letters and digits are word bytes, '+' and '/' are not.
 	if p+40 < len(w) && (isB64(w[p+40]) || w[p+40] == '=') {
 		return
 	}
+	q := w[p : p+40 : p+40]
+	if !isB64(q[39]) {
+		return
+	}
+	kor, kand := uint8(0), uint8(0xff)
+	for _, c := range q {
+		k := class[c]
+		if k&cB64 == 0 {
+			return
+		}
+		kor |= k
+		kand &= k
+	}
+	up, low, other := kor&cUpper != 0, kor&cLower != 0, kor&cDigit != 0 || kand&cWord == 0
 	if !up || !low || !other {
 		return
 	}
 	score := float32(0.3)
-	if contextWithin(w, lo, p, 64, []string{"secret", "secretaccesskey", "secret_access_key", "aws_secret_access_key", "secretkey"}) || nearAccessKey(w, lo, p) {
+	if contextWithin(w, lo, p, 64, ctxSecret) || nearAccessKey(w, lo, p) {
 		score = 0.95
 	}
 	s.offer(b, p, p+40, AWS_SECRET_KEY, score)

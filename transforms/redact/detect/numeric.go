@@ -94,7 +94,7 @@ func (g *groups) digits(w []byte, k int, d *[24]byte) []byte {
 	return d[:n]
 }
 
-func (s *Scanner) ctxScore(w []byte, lo, start int, base, raised float32, words []string) float32 {
+func (s *Scanner) ctxScore(w []byte, lo, start int, base, raised float32, words *wordSet) float32 {
 	if d := contextDistance(w, lo, start, ctxWindow, words); d >= 0 {
 		return raised - float32(d)/10000 // the nearest label wins a tie
 	}
@@ -128,10 +128,13 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 	}
 	var dbuf [24]byte
 	p0 := p
+	// Each shape below is guarded by its group count and first group's
+	// length, so a number tries only the shapes it can have.
+	l0 := g.len(0)
 	switch {
-	case g.token(w, ".", 1, 1, 1, 1) || g.n >= 4 && g.sep[0] == '.' && g.sep[1] == '.' && g.sep[2] == '.':
+	case g.n >= 4 && g.sep[0] == '.' && g.sep[1] == '.' && g.sep[2] == '.':
 		s.ipv4(b, w, p, lo, g)
-	case g.n >= 3 && (g.shape(w, "-/.", 4, 2, 2) || g.shape(w, "-/.", 4, 1, 2) || g.shape(w, "-/.", 4, 2, 1) || g.shape(w, "-/.", 4, 1, 1)):
+	case g.n >= 3 && l0 == 4 && (g.shape(w, "-/.", 4, 2, 2) || g.shape(w, "-/.", 4, 1, 2) || g.shape(w, "-/.", 4, 2, 1) || g.shape(w, "-/.", 4, 1, 1)):
 		y, m, d := num(w[g.s[0]:g.e[0]]), num(w[g.s[1]:g.e[1]]), num(w[g.s[2]:g.e[2]])
 		if validDate(y, m, d) {
 			s.dateWithTime(b, w, p, g.e[2], lo)
@@ -145,7 +148,7 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		s.timeOnly(b, w, p, lo)
 	}
 	// SSN and ITIN: 123-45-6789.
-	if g.token(w, "- ", 3, 2, 4) {
+	if g.n >= 3 && l0 == 3 && g.token(w, "- ", 3, 2, 4) {
 		d := g.digits(w, 3, &dbuf)
 		e := g.e[2]
 		if ITIN(d) {
@@ -159,7 +162,7 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		}
 	}
 	// North American phone numbers, NHS numbers: 555-123-4567, 943 476 5919.
-	if g.token(w, "-. ", 3, 3, 4) {
+	if g.n >= 3 && l0 == 3 && g.token(w, "-. ", 3, 3, 4) {
 		d := g.digits(w, 3, &dbuf)
 		e := g.e[2]
 		if nanp(d) {
@@ -169,26 +172,26 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 			s.offer(b, p0, e, UK_NATIONAL_HEALTH_SERVICE_NUMBER, s.ctxScore(w, lo, p0, 0.5, 0.95, ctxNHS))
 		}
 	}
-	if g.token(w, "-. ", 1, 3, 3, 4) && w[p] == '1' {
+	if g.n >= 4 && l0 == 1 && w[p] == '1' && g.token(w, "-. ", 1, 3, 3, 4) {
 		d := g.digits(w, 4, &dbuf)
 		if nanp(d[1:]) {
 			s.offer(b, p0, g.e[3], PHONE, s.ctxScore(w, lo, p0, 0.8, 0.95, ctxPhone))
 		}
 	}
 	// Canadian SIN: 046 454 286.
-	if g.token(w, "- ", 3, 3, 3) {
+	if g.n >= 3 && l0 == 3 && g.token(w, "- ", 3, 3, 3) {
 		if d := g.digits(w, 3, &dbuf); SIN(d) {
 			s.offer(b, p0, g.e[2], CA_SOCIAL_INSURANCE_NUMBER, s.ctxScore(w, lo, p0, 0.6, 0.95, ctxSIN))
 		}
 	}
 	// Aadhaar: 2345 6789 0123.
-	if g.token(w, " -", 4, 4, 4) {
+	if g.n >= 3 && l0 == 4 && g.token(w, " -", 4, 4, 4) {
 		if d := g.digits(w, 3, &dbuf); Aadhaar(d) {
 			s.offer(b, p0, g.e[2], IN_AADHAAR, s.ctxScore(w, lo, p0, 0.85, 0.95, ctxAadhaar))
 		}
 	}
 	s.card(b, w, p, lo, g)
-	if g.n >= 1 && g.endsAt(w, 1, "") {
+	if g.endsAt(w, 1, "") {
 		s.plainNumber(b, w, p, lo, g)
 	}
 }
@@ -196,6 +199,9 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 // card tries payment card numbers: 13-19 digits, whole or in groups joined
 // by one separator (4-4-4-4, 4-6-5, ...), Luhn valid with an issuer prefix.
 func (s *Scanner) card(b *best, w []byte, p, lo int, g *groups) {
+	if l0 := g.len(0); l0 < 13 && (l0 != 4 || g.n < 2) {
+		return // too short alone, and not in groups after a first of four
+	}
 	var dbuf [24]byte
 	total := 0
 	for k := 1; k <= g.n; k++ {
@@ -222,8 +228,7 @@ func (s *Scanner) card(b *best, w []byte, p, lo int, g *groups) {
 // plainNumber tries the entities written as one run of digits, which are
 // told apart by their length, checksums and context words.
 func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
-	var dbuf [24]byte
-	d := g.digits(w, 1, &dbuf)
+	d := w[g.s[0]:g.e[0]] // one group: its digits as written
 	e := g.e[0]
 	switch len(d) {
 	case 9:
@@ -417,33 +422,60 @@ func monthAt(w []byte, i int) (int, int) {
 	default:
 		return 0, 0
 	}
-	var l [3]byte
-	for j := 0; j < 3; j++ {
-		l[j] = w[i+j] | 0x20
+	m := monthOf(w[i]|0x20, w[i+1]|0x20, w[i+2]|0x20)
+	if m < 0 {
+		return 0, 0
 	}
-	for m, name := range monthNames {
-		if string(l[:]) != name[:3] {
-			continue
-		}
-		e := i + 3
-		full := e
-		for full < len(w) && full-i < len(name) && w[full]|0x20 == name[full-i] {
-			full++
-		}
-		switch {
-		case full-i == len(name):
-			e = full
-		case m == 8 && full-i == 4: // Sept
-			e = full
-		}
-		if e < len(w) && w[e] == '.' && e-i == 3 {
-			e++
-		} else if e < len(w) && isAlpha(w[e]) {
-			return 0, 0
-		}
-		return m + 1, e
+	name := monthNames[m]
+	e := i + 3
+	full := e
+	for full < len(w) && full-i < len(name) && w[full]|0x20 == name[full-i] {
+		full++
 	}
-	return 0, 0
+	switch {
+	case full-i == len(name):
+		e = full
+	case m == 8 && full-i == 4: // Sept
+		e = full
+	}
+	if e < len(w) && w[e] == '.' && e-i == 3 {
+		e++
+	} else if e < len(w) && isAlpha(w[e]) {
+		return 0, 0
+	}
+	return m + 1, e
+}
+
+// monthOf returns the month (0-11) whose name starts with these three
+// lower-case letters, or -1.
+func monthOf(a, b, c byte) int {
+	switch uint32(a)<<16 | uint32(b)<<8 | uint32(c) {
+	case 'j'<<16 | 'a'<<8 | 'n':
+		return 0
+	case 'f'<<16 | 'e'<<8 | 'b':
+		return 1
+	case 'm'<<16 | 'a'<<8 | 'r':
+		return 2
+	case 'a'<<16 | 'p'<<8 | 'r':
+		return 3
+	case 'm'<<16 | 'a'<<8 | 'y':
+		return 4
+	case 'j'<<16 | 'u'<<8 | 'n':
+		return 5
+	case 'j'<<16 | 'u'<<8 | 'l':
+		return 6
+	case 'a'<<16 | 'u'<<8 | 'g':
+		return 7
+	case 's'<<16 | 'e'<<8 | 'p':
+		return 8
+	case 'o'<<16 | 'c'<<8 | 't':
+		return 9
+	case 'n'<<16 | 'o'<<8 | 'v':
+		return 10
+	case 'd'<<16 | 'e'<<8 | 'c':
+		return 11
+	}
+	return -1
 }
 
 // dayDigits parses a day of month (1-2 digits, optional st/nd/rd/th) at i.

@@ -94,8 +94,32 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 				continue
 			}
 		}
-		for p < end && trig[buf[p]] == 0 {
-			p++
+		// Skip what cannot start an entity: eight bytes a step while no
+		// byte of the eight is an anchor, then byte by byte; a digit or a
+		// capital inside a word (hashes, identifiers) starts nothing, and
+		// the rest of its word is skipped in the same loop.
+		for p < end {
+			for p+8 <= end {
+				q := buf[p : p+8 : p+8]
+				if trig[q[0]]|trig[q[1]]|trig[q[2]]|trig[q[3]]|trig[q[4]]|trig[q[5]]|trig[q[6]]|trig[q[7]] != 0 {
+					break
+				}
+				p += 8
+			}
+			for p < end && trig[buf[p]] == 0 {
+				p++
+			}
+			if p >= end || p == 0 {
+				break
+			}
+			if t, prev := trig[buf[p]], buf[p-1]; (t == tDigit && !digitStartOK(prev)) || (t == tUpper && isWord(prev)) {
+				p++
+				for p < end && class[buf[p]]&cWord != 0 {
+					p++
+				}
+				continue
+			}
+			break
 		}
 		if p >= end {
 			break
@@ -111,7 +135,17 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 				next = skipWord(buf, p)
 				break
 			}
-			s.numeric(&b, w, p, ctxLo)
+			if isoDate(w, p) {
+				// A log timestamp, 2024-01-15T... or 2024-01-15 ...: the
+				// most common anchor by far, and one only a date can
+				// match (numeric would offer nothing else at it).
+				y, m, d := num4(w[p:]), num2(w[p+5:]), num2(w[p+8:])
+				if s.types.Has(DATE_TIME) && validDate(y, m, d) {
+					s.dateWithTime(&b, w, p, p+10, ctxLo)
+				}
+			} else {
+				s.numeric(&b, w, p, ctxLo)
+			}
 			if !b.ok {
 				next = skipWord(buf, p)
 			}
@@ -281,3 +315,21 @@ func skipWord(buf []byte, p int) int {
 // wordEnd reports whether a token may end at e: the end of the window or a
 // byte that is not part of a word.
 func wordEnd(w []byte, e int) bool { return e >= len(w) || !isWord(w[e]) }
+
+// isoDate reports whether w[p:] starts with yyyy-mm-dd followed by 'T' or
+// a space: a shape at which numeric would try nothing but a date.
+func isoDate(w []byte, p int) bool {
+	if p+11 > len(w) {
+		return false
+	}
+	q := w[p : p+11 : p+11]
+	return q[4] == '-' && q[7] == '-' && (q[10] == 'T' || q[10] == ' ') &&
+		isDigit(q[0]) && isDigit(q[1]) && isDigit(q[2]) && isDigit(q[3]) &&
+		isDigit(q[5]) && isDigit(q[6]) && isDigit(q[8]) && isDigit(q[9])
+}
+
+func num2(d []byte) int { return int(d[0]-'0')*10 + int(d[1]-'0') }
+
+func num4(d []byte) int {
+	return int(d[0]-'0')*1000 + int(d[1]-'0')*100 + int(d[2]-'0')*10 + int(d[3]-'0')
+}
