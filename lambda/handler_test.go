@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/olkit/olkit/internal/fakes3"
+	"github.com/olkit/olkit/internal/handlertest"
 	"github.com/olkit/olkit/internal/syncbuf"
 	"github.com/olkit/olkit/lambda"
 	"github.com/olkit/olkit/s3err"
@@ -70,15 +71,8 @@ type env struct {
 }
 
 func setup(t testing.TB) *env {
-	srv := fakes3.New(t)
-	cfg := aws.Config{
-		Region:      "us-east-1",
-		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
-	}
-	h := lambda.New(writeresponse.New(cfg, writeresponse.WithEndpoint(srv.URL)))
-	h.DefaultPayload = ""
 	logs := &syncbuf.Buffer{}
-	h.Logger = slog.New(slog.NewJSONHandler(logs, nil))
+	srv, h := handlertest.New(t, logs)
 	return &env{s3: srv, h: h, logs: logs}
 }
 

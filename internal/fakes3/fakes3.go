@@ -7,6 +7,7 @@
 package fakes3
 
 import (
+	"bytes"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -84,6 +85,11 @@ func (s *Server) Put(key string, o Object) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.objects[key] = o
+}
+
+// PutBytes stores data under key with headers h.
+func (s *Server) PutBytes(key string, data []byte, h http.Header) {
+	s.Put(key, Object{Header: h, Size: int64(len(data)), Body: func() io.Reader { return bytes.NewReader(data) }})
 }
 
 // PresignedURL returns an inputS3Url for key whose signature covers host and

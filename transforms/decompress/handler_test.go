@@ -1,36 +1,22 @@
 package decompress_test
 
 import (
-	"bytes"
 	"context"
 	"hash/crc32"
-	"io"
-	"log/slog"
 	"net/http"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/olkit/olkit/internal/fakes3"
+	"github.com/olkit/olkit/internal/handlertest"
 	"github.com/olkit/olkit/lambda"
-	"github.com/olkit/olkit/writeresponse"
 )
 
-func handlerEnv(t *testing.T) (*fakes3.Server, *lambda.Handler) {
-	srv := fakes3.New(t)
-	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}
-	h := lambda.New(writeresponse.New(cfg, writeresponse.WithEndpoint(srv.URL)))
-	h.DefaultPayload = ""
-	h.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
-	return srv, h
-}
+func handlerEnv(t *testing.T) (*fakes3.Server, *lambda.Handler) { return handlertest.New(t, nil) }
 
-func put(srv *fakes3.Server, key string, data []byte, h http.Header) {
-	srv.Put(key, fakes3.Object{Header: h, Size: int64(len(data)), Body: func() io.Reader { return bytes.NewReader(data) }})
-}
+func put(srv *fakes3.Server, key string, data []byte, h http.Header) { srv.PutBytes(key, data, h) }
 
 func TestThroughTheHandler(t *testing.T) {
 	srv, h := handlerEnv(t)

@@ -3,36 +3,26 @@ package redact_test
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/olkit/olkit/internal/fakes3"
+	"github.com/olkit/olkit/internal/handlertest"
 	"github.com/olkit/olkit/lambda"
-	"github.com/olkit/olkit/writeresponse"
 )
 
 func handlerEnv(t *testing.T) (*fakes3.Server, *lambda.Handler, *bytes.Buffer) {
-	srv := fakes3.New(t)
-	srv.KeepBody = 4 << 20
-	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}
-	h := lambda.New(writeresponse.New(cfg, writeresponse.WithEndpoint(srv.URL)))
-	h.DefaultPayload = ""
 	var logs bytes.Buffer
-	h.Logger = slog.New(slog.NewJSONHandler(&logs, nil))
+	srv, h := handlertest.New(t, &logs)
+	srv.KeepBody = 4 << 20
 	return srv, h, &logs
 }
 
-func put(srv *fakes3.Server, key string, data []byte, h http.Header) {
-	srv.Put(key, fakes3.Object{Header: h, Size: int64(len(data)), Body: func() io.Reader { return bytes.NewReader(data) }})
-}
+func put(srv *fakes3.Server, key string, data []byte, h http.Header) { srv.PutBytes(key, data, h) }
 
 func TestThroughTheHandler(t *testing.T) {
 	srv, h, logs := handlerEnv(t)
