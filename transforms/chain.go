@@ -166,32 +166,49 @@ func (c *Chain) Apply(ctx context.Context, obj *Object, r io.Reader) (io.ReadClo
 	c.prepare(obj)
 	out := &output{r: r}
 	for _, s := range c.stages {
-		keep := preserves(s.t)
-		var before byteState
-		if !keep {
-			before = snapshot(obj)
-		}
-		next, err := s.t.Apply(ctx, obj, out.r)
+		err := byteRule(obj, s.t, func() (bool, error) {
+			next, err := s.t.Apply(ctx, obj, out.r)
+			if err != nil {
+				return false, err
+			}
+			if next == nil {
+				return false, errors.New("returned no reader")
+			}
+			u, same := next.(unchanged)
+			if same {
+				next = u.Reader
+			}
+			if cl, ok := next.(io.Closer); ok {
+				out.closers = append(out.closers, cl)
+			}
+			out.r = &stageReader{name: s.name, r: next}
+			return same, nil
+		})
 		if err != nil {
 			out.Close()
 			return nil, stageError(s.name, err)
 		}
-		if next == nil {
-			out.Close()
-			return nil, stageError(s.name, errors.New("returned no reader"))
-		}
-		if u, ok := next.(unchanged); ok {
-			next, keep = u.Reader, true
-		}
-		if cl, ok := next.(io.Closer); ok {
-			out.closers = append(out.closers, cl)
-		}
-		out.r = &stageReader{name: s.name, r: next}
-		if !keep {
-			before.forgetUnchanged(obj)
-		}
 	}
 	return out, nil
+}
+
+// byteRule runs one stage under the rule of Apply and Head: the stage sees
+// its input described; unless it is a Preserver, or says that this time it
+// changed nothing, what it left of that description is then dropped.
+func byteRule(obj *Object, t Transform, run func() (unchanged bool, err error)) error {
+	keep := preserves(t)
+	var before byteState
+	if !keep {
+		before = snapshot(obj)
+	}
+	same, err := run()
+	if err != nil {
+		return err
+	}
+	if !keep && !same {
+		before.forgetUnchanged(obj)
+	}
+	return nil
 }
 
 // prepare fills obj's maps, so stages need not check them for nil.

@@ -38,20 +38,14 @@ type ListTransform interface {
 func (c *Chain) Head(ctx context.Context, obj *Object) error {
 	c.prepare(obj)
 	for _, s := range c.stages {
-		keep := preserves(s.t)
-		var before byteState
-		if !keep {
-			before = snapshot(obj)
-		}
-		if h, ok := s.t.(HeadTransform); ok {
-			unchanged, err := h.Head(ctx, obj)
-			if err != nil {
-				return stageError(s.name, err)
+		err := byteRule(obj, s.t, func() (bool, error) {
+			if h, ok := s.t.(HeadTransform); ok {
+				return h.Head(ctx, obj)
 			}
-			keep = keep || unchanged
-		}
-		if !keep {
-			before.forgetUnchanged(obj)
+			return false, nil
+		})
+		if err != nil {
+			return stageError(s.name, err)
 		}
 	}
 	return nil
