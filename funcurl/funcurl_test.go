@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os/exec"
-	"runtime"
 	"testing"
 	"time"
 
@@ -22,6 +21,7 @@ import (
 
 	"github.com/olkit/olkit/funcurl"
 	"github.com/olkit/olkit/internal/fakes3"
+	"github.com/olkit/olkit/internal/heappeak"
 	"github.com/olkit/olkit/lambda"
 	"github.com/olkit/olkit/s3err"
 	"github.com/olkit/olkit/transforms"
@@ -71,35 +71,20 @@ func TestStreamsALargeObjectInBoundedMemory(t *testing.T) {
 	const size = 256 << 20
 	e := setup(t, "")
 	e.s3.Put("b/big.bin", fakes3.Object{Header: http.Header{"Etag": {`"big"`}}, Size: size, Body: func() io.Reader { return fakes3.Pattern(size) }})
-	runtime.GC()
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
-	resp, err := e.invoke(get("/big.bin", nil))
-	require.NoError(t, err)
-	assert.Equal(t, 200, resp.StatusCode)
-	assert.Equal(t, "268435456", resp.Headers["Content-Length"])
-	assert.Equal(t, `"big"`, resp.Headers["Etag"])
 	h := crc32.NewIEEE()
-	peak := uint64(0)
-	buf := make([]byte, 1<<20)
 	var n int64
-	for {
-		m, err := resp.Body.Read(buf)
-		h.Write(buf[:m])
-		n += int64(m)
-		if n%(32<<20) < int64(m) {
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			peak = max(peak, ms.HeapAlloc)
-		}
-		if err == io.EOF {
-			break
-		}
+	growth := heappeak.Growth(20*time.Millisecond, func() {
+		resp, err := e.invoke(get("/big.bin", nil))
 		require.NoError(t, err)
-	}
+		assert.Equal(t, 200, resp.StatusCode)
+		assert.Equal(t, "268435456", resp.Headers["Content-Length"])
+		assert.Equal(t, `"big"`, resp.Headers["Etag"])
+		n, err = io.Copy(h, resp.Body)
+		require.NoError(t, err)
+	})
 	assert.Equal(t, int64(size), n)
 	assert.Equal(t, fakes3.PatternCRC(size), h.Sum32())
-	assert.Less(t, int64(peak)-int64(before.HeapAlloc), int64(64<<20), "heap stays bounded")
+	assert.Less(t, growth, int64(64<<20), "heap stays bounded")
 }
 
 func TestRangeAndConditions(t *testing.T) {

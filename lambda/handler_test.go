@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/olkit/olkit/internal/fakes3"
 	"github.com/olkit/olkit/internal/handlertest"
+	"github.com/olkit/olkit/internal/heappeak"
 	"github.com/olkit/olkit/internal/syncbuf"
 	"github.com/olkit/olkit/lambda"
 	"github.com/olkit/olkit/s3err"
@@ -141,40 +141,14 @@ func TestIdentityOneGiB(t *testing.T) {
 	e.s3.Put("big", fakes3.Object{Header: http.Header{}, Size: size, Body: func() io.Reader { return fakes3.Pattern(size) }})
 	want := fakes3.PatternCRC(size)
 
-	runtime.GC()
-	var base runtime.MemStats
-	runtime.ReadMemStats(&base)
-	peak := make(chan uint64)
-	stop := make(chan struct{})
-	go func() {
-		var max uint64
-		var m runtime.MemStats
-		for {
-			runtime.ReadMemStats(&m)
-			max = maxU(max, m.HeapAlloc)
-			select {
-			case <-stop:
-				peak <- max
-				return
-			case <-time.After(20 * time.Millisecond):
-			}
-		}
-	}()
-	w, _, err := e.get(t, "big", "", nil)
-	close(stop)
-	growth := int64(<-peak) - int64(base.HeapAlloc)
+	var w fakes3.WGOR
+	var err error
+	growth := heappeak.Growth(20*time.Millisecond, func() { w, _, err = e.get(t, "big", "", nil) })
 	require.NoError(t, err)
 	assert.Equal(t, int64(size), w.BodyLen)
 	assert.Equal(t, want, w.BodyCRC)
 	t.Logf("heap growth peak while streaming 1 GiB: %.1f MiB", float64(growth)/(1<<20))
 	assert.Less(t, growth, int64(64<<20), "heap must stay bounded")
-}
-
-func maxU(a, b uint64) uint64 {
-	if a > b {
-		return a
-	}
-	return b
 }
 
 func TestOriginalErrorsAreForwarded(t *testing.T) {

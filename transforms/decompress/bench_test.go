@@ -9,11 +9,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/olkit/olkit/internal/heappeak"
 	"github.com/olkit/olkit/transforms"
 )
 
@@ -129,33 +129,5 @@ func decompressOnce(b *testing.B, chain *transforms.Chain, data []byte) {
 // peakHeapMiB decompresses once while sampling the heap, and returns the
 // highest growth over the starting heap.
 func peakHeapMiB(b *testing.B, chain *transforms.Chain, data []byte) float64 {
-	runtime.GC()
-	var base runtime.MemStats
-	runtime.ReadMemStats(&base)
-	done := make(chan struct{})
-	peak := make(chan uint64)
-	go func() {
-		var m runtime.MemStats
-		var max uint64
-		for {
-			runtime.ReadMemStats(&m)
-			max = maxU(max, m.HeapAlloc)
-			select {
-			case <-done:
-				peak <- max
-				return
-			case <-time.After(2 * time.Millisecond):
-			}
-		}
-	}()
-	decompressOnce(b, chain, data)
-	close(done)
-	return float64(int64(<-peak)-int64(base.HeapAlloc)) / (1 << 20)
-}
-
-func maxU(a, b uint64) uint64 {
-	if a > b {
-		return a
-	}
-	return b
+	return float64(heappeak.Growth(2*time.Millisecond, func() { decompressOnce(b, chain, data) })) / (1 << 20)
 }
