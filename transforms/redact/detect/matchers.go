@@ -70,14 +70,11 @@ func (s *Scanner) secret(b *best, w []byte, p, lo int) {
 	// Most candidates are ordinary words: the 40th byte or the one after
 	// rejects most of them at once, the first byte that cannot be in a
 	// key the rest. Letters and digits are word bytes, '+' and '/' are not.
-	if p+40 < len(w) && (isB64(w[p+40]) || w[p+40] == '=') {
+	if !keyLength(w, p) {
 		return
 	}
 	q := w[p : p+40 : p+40]
-	if !isB64(q[39]) {
-		return
-	}
-	kor, kand := uint8(0), uint8(0xff)
+	kor, kand := uint16(0), uint16(0xffff)
 	for _, c := range q {
 		k := class[c]
 		if k&cB64 == 0 {
@@ -128,18 +125,26 @@ func (s *Scanner) secretAfter(b *best, w []byte, i, skip, lo int) {
 	if !s.types.Has(AWS_SECRET_KEY) {
 		return
 	}
-	j := i
-	for j < len(w) && j-i < skip {
-		switch w[j] {
-		case ' ', '\t', '"', '\'', ',', ';', ':', '=', '|':
-			j++
-			continue
-		}
-		break
-	}
-	if j < len(w) && isB64(w[j]) {
+	if j := skipSeps(w, i, skip); keyLength(w, j) {
 		s.secret(b, w, j, lo)
 	}
+}
+
+// skipSeps returns where the value after a label starts: i, past at most
+// skip separators (spaces, quotes, ',', ';', ':', '=', '|').
+func skipSeps(w []byte, i, skip int) int {
+	j := i
+	for j < len(w) && j-i < skip && class[w[j]]&cSep != 0 {
+		j++
+	}
+	return j
+}
+
+// keyLength is secret's first test, cheap enough to make at every label:
+// whether the 40th byte from j may end a key (a key byte followed by one
+// that cannot continue it). Most values fail it.
+func keyLength(w []byte, j int) bool {
+	return j+40 <= len(w) && isB64(w[j+39]) && (j+40 == len(w) || (!isB64(w[j+40]) && w[j+40] != '='))
 }
 
 // vin: 17 characters VINs use, with letters and digits, and a valid check
@@ -325,6 +330,16 @@ func (s *Scanner) hexColon(b *best, w []byte, p, lo int) {
 		score = 0.45 // "a::b": too short to tell from other text
 	}
 	s.offer(b, p, e, IP_ADDRESS, score)
+}
+
+// quietColon reports whether colon would find nothing at p without
+// calling it: no "//" or second ':' after, no hex digit before, and no key
+// after the label. Most colons end a label ("status": 200) and are these.
+func quietColon(w []byte, p int) bool {
+	if p+1 < len(w) && (w[p+1] == '/' || w[p+1] == ':') || p > 0 && isHex(w[p-1]) {
+		return false
+	}
+	return !keyLength(w, skipSeps(w, p+1, 3))
 }
 
 // colon is the ':' anchor: a URL's "://", an IPv6 address whose first group

@@ -101,6 +101,43 @@ func (s *Scanner) ctxScore(w []byte, lo, start int, base, raised float32, words 
 	return base
 }
 
+// loneNumber reports whether the number at p can be nothing numeric would
+// find, which counts, codes and amounts in logs mostly are; saying so
+// early spares numeric. Either fewer than nine digits (too short alone for
+// any entity) followed by nothing that would join them to more (a letter,
+// ':', '-', a separator and another digit, or the space after a day of the
+// month); or a decimal, two runs of digits joined by '.' and nothing more
+// (every dotted shape has three groups or more).
+func loneNumber(w []byte, p int) bool {
+	i := digitsEnd(w, p+1)
+	if i == len(w) {
+		return i-p < 9
+	}
+	switch c := w[i]; {
+	case c == ':' || c == '-' || isAlpha(c):
+		return false
+	case c == '.' && joined(w, i):
+		return !joined(w, digitsEnd(w, i+1))
+	case i-p >= 9 || c == ' ' && i-p <= 2 || joined(w, i):
+		return false
+	}
+	return true
+}
+
+// digitsEnd returns the end of the run of digits from i.
+func digitsEnd(w []byte, i int) int {
+	for i < len(w) && isDigit(w[i]) {
+		i++
+	}
+	return i
+}
+
+// joined reports whether a group separator at i joins a digit after it,
+// as parseGroups reads numbers.
+func joined(w []byte, i int) bool {
+	return i+1 < len(w) && isGroupSep(w[i]) && isDigit(w[i+1])
+}
+
 // numeric tries the entities that start with a digit.
 func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 	g := &s.g
@@ -327,9 +364,7 @@ func (s *Scanner) dateWithTime(b *best, w []byte, p, e, lo int) {
 
 // timeAt parses hh:mm[:ss[.frac]][Z|±hh[:mm]] at i, returning its end or 0.
 func timeAt(w []byte, i int) int {
-	two := func(j, maxv int) bool {
-		return j+1 < len(w) && isDigit(w[j]) && isDigit(w[j+1]) && num(w[j:j+2]) <= maxv
-	}
+	two := func(j, maxv int) bool { return twoDigits(w, j, maxv) }
 	if !two(i, 23) || i+2 >= len(w) || w[i+2] != ':' || !two(i+3, 59) {
 		return 0
 	}
@@ -360,6 +395,15 @@ func timeAt(w []byte, i int) int {
 		}
 	}
 	return e
+}
+
+// twoDigits reports whether w[j:j+2] are two digits making at most maxv.
+func twoDigits(w []byte, j, maxv int) bool {
+	if j < 0 || j+1 >= len(w) {
+		return false
+	}
+	a, b := w[j]-'0', w[j+1]-'0'
+	return a <= 9 && b <= 9 && int(a)*10+int(b) <= maxv
 }
 
 // timeOnly offers a time of day on its own: 10:23:45, or 9:30 followed by

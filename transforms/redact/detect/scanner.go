@@ -1,5 +1,7 @@
 package detect
 
+import "math/bits"
+
 // The scanner makes one pass over the bytes. A table sorts every byte into
 // "nothing can start here" (lower-case letters, spaces, most punctuation),
 // which is skipped in a tight loop, and a few anchors: a digit or a capital
@@ -84,39 +86,31 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		end -= Lookahead
 	}
 	p := s.pos
+	p, dst = s.continueURL(buf, p, end, dst)
 	for p < end {
-		if s.cont && p == s.last {
-			e, capped := urlEnd(buf[:min(len(buf), p+Lookahead)], p, p)
-			s.cont = capped
-			if e > p {
-				dst = append(dst, Match{Start: p, End: e, Type: URL, Score: s.score, Cont: true})
-				s.last, p = e, e
+		// Skip what cannot start an entity: eight bytes a step while none
+		// is a trigger, then straight to the first that is. A digit or a
+		// capital inside a word (hashes, identifiers) starts nothing, and
+		// the rest of its word is skipped with it.
+		for p < end {
+			if p+8 <= end {
+				q := buf[p : p+8 : p+8]
+				m := uint64(trig[q[0]]) | uint64(trig[q[1]])<<8 | uint64(trig[q[2]])<<16 | uint64(trig[q[3]])<<24 |
+					uint64(trig[q[4]])<<32 | uint64(trig[q[5]])<<40 | uint64(trig[q[6]])<<48 | uint64(trig[q[7]])<<56
+				if m == 0 {
+					p += 8
+					continue
+				}
+				p += bits.TrailingZeros64(m) >> 3
+			} else if trig[buf[p]] == 0 {
+				p++
 				continue
 			}
-		}
-		// Skip what cannot start an entity: eight bytes a step while no
-		// byte of the eight is an anchor, then byte by byte; a digit or a
-		// capital inside a word (hashes, identifiers) starts nothing, and
-		// the rest of its word is skipped in the same loop.
-		for p < end {
-			for p+8 <= end {
-				q := buf[p : p+8 : p+8]
-				if trig[q[0]]|trig[q[1]]|trig[q[2]]|trig[q[3]]|trig[q[4]]|trig[q[5]]|trig[q[6]]|trig[q[7]] != 0 {
-					break
-				}
-				p += 8
-			}
-			for p < end && trig[buf[p]] == 0 {
-				p++
-			}
-			if p >= end || p == 0 {
+			if p == 0 {
 				break
 			}
 			if t, prev := trig[buf[p]], buf[p-1]; (t == tDigit && !digitStartOK(prev)) || (t == tUpper && isWord(prev)) {
-				p++
-				for p < end && class[buf[p]]&cWord != 0 {
-					p++
-				}
+				p = skipWordTo(buf, p+1, end)
 				continue
 			}
 			break
@@ -143,7 +137,7 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 				if s.types.Has(DATE_TIME) && validDate(y, m, d) {
 					s.dateWithTime(&b, w, p, p+10, ctxLo)
 				}
-			} else {
+			} else if !loneNumber(w, p) {
 				s.numeric(&b, w, p, ctxLo)
 			}
 			if !b.ok {
@@ -161,9 +155,13 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		case tAt:
 			s.email(&b, w, p, blo)
 		case tColon:
-			s.colon(&b, w, p, ctxLo, blo)
+			if !quietColon(w, p) {
+				s.colon(&b, w, p, ctxLo, blo)
+			}
 		case tEq:
-			s.secretAfter(&b, w, p+1, 3, ctxLo)
+			if keyLength(w, skipSeps(w, p+1, 3)) {
+				s.secretAfter(&b, w, p+1, 3, ctxLo)
+			}
 		case tParen:
 			s.parenPhone(&b, w, p, ctxLo)
 		case tPlus:
@@ -179,6 +177,10 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		s.last, p = b.m.End, b.m.End
 		s.cont = b.cont
 		s.score = b.m.Score
+		if s.cont {
+			p, dst = s.continueURL(buf, p, end, dst)
+			continue
+		}
 		if b.m.Type == AWS_ACCESS_KEY {
 			// A secret key right after its access key (CSV, "key secret").
 			var b2 best
@@ -191,6 +193,29 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 	}
 	s.pos = max(p, s.pos)
 	return dst
+}
+
+// continueURL goes on with a URL cut at maxURL that ended at p: its next
+// piece is a match of its own, marked as a continuation.
+func (s *Scanner) continueURL(buf []byte, p, end int, dst []Match) (int, []Match) {
+	for p < end && s.cont && p == s.last {
+		e, capped := urlEnd(buf[:min(len(buf), p+Lookahead)], p, p)
+		s.cont = capped
+		if e <= p {
+			break
+		}
+		dst = append(dst, Match{Start: p, End: e, Type: URL, Score: s.score, Cont: true})
+		s.last, p = e, e
+	}
+	return p, dst
+}
+
+// skipWordTo returns the end of the word bytes from p, no further than end.
+func skipWordTo(buf []byte, p, end int) int {
+	for p < end && class[buf[p]]&cWord != 0 {
+		p++
+	}
+	return p
 }
 
 // best collects the candidates found at one anchor and keeps the most
@@ -233,14 +258,18 @@ const (
 	cLocal // e-mail local part
 	cURL   // URL character
 	cWord  // A-Z a-z 0-9 _
+	cSep   // between a label and its value: space tab " ' , ; : = |
 )
 
-var trig, class [256]uint8
+var (
+	trig  [256]uint8
+	class [256]uint16
+)
 
 func init() {
 	for c := 0; c < 256; c++ {
 		b := byte(c)
-		var k uint8
+		var k uint16
 		switch {
 		case b >= '0' && b <= '9':
 			k = cDigit | cHex | cB64 | cLocal | cWord
@@ -267,6 +296,9 @@ func init() {
 		}
 		if b == '_' {
 			k |= cWord
+		}
+		if bytesContain(" \t\"',;:=|", b) {
+			k |= cSep
 		}
 		if b > ' ' && b < 0x7f && !bytesContain(`"<>\^{}|`+"`", b) {
 			k |= cURL
