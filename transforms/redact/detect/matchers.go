@@ -10,7 +10,9 @@ func (s *Scanner) upper(b *best, w []byte, p, lo int) {
 		if s.types.Has(DATE_TIME) {
 			s.monthDayYear(b, w, p, lo)
 		}
-		s.secret(b, w, p, lo)
+		if keyLength(w, p) {
+			s.secret(b, w, p, lo)
+		}
 		return
 	}
 	if w[p] <= 'F' {
@@ -294,7 +296,9 @@ func (s *Scanner) hexColon(b *best, w []byte, p, lo int) {
 			return
 		}
 	}
-	if !s.types.Has(IP_ADDRESS) {
+	// An IPv6 address starts with "::" or a group of one to four hex
+	// digits and a ':'; most numbers are turned away here.
+	if g := hexEnd(w, p, 5); !s.types.Has(IP_ADDRESS) || g-p > 4 || g >= len(w) || w[g] != ':' {
 		return
 	}
 	e, colons, double := p, 0, false
@@ -330,6 +334,16 @@ func (s *Scanner) hexColon(b *best, w []byte, p, lo int) {
 		score = 0.45 // "a::b": too short to tell from other text
 	}
 	s.offer(b, p, e, IP_ADDRESS, score)
+}
+
+// hexEnd returns the end of the run of hex digits from p, reading
+// at most n of them.
+func hexEnd(w []byte, p, n int) int {
+	i := p
+	for i < len(w) && i-p < n && isHex(w[i]) {
+		i++
+	}
+	return i
 }
 
 // quietColon reports whether colon would find nothing at p without

@@ -364,12 +364,11 @@ func (s *Scanner) dateWithTime(b *best, w []byte, p, e, lo int) {
 
 // timeAt parses hh:mm[:ss[.frac]][Z|±hh[:mm]] at i, returning its end or 0.
 func timeAt(w []byte, i int) int {
-	two := func(j, maxv int) bool { return twoDigits(w, j, maxv) }
-	if !two(i, 23) || i+2 >= len(w) || w[i+2] != ':' || !two(i+3, 59) {
+	if !twoDigits(w, i, 23) || i+2 >= len(w) || w[i+2] != ':' || !twoDigits(w, i+3, 59) {
 		return 0
 	}
 	e := i + 5
-	if e < len(w) && w[e] == ':' && two(e+1, 60) {
+	if e < len(w) && w[e] == ':' && twoDigits(w, e+1, 60) {
 		e += 3
 		if e+1 < len(w) && (w[e] == '.' || w[e] == ',') && isDigit(w[e+1]) {
 			e++
@@ -383,11 +382,11 @@ func timeAt(w []byte, i int) int {
 		case 'Z':
 			e++
 		case '+', '-':
-			if two(e+1, 23) {
+			if twoDigits(w, e+1, 23) {
 				z := e + 3
-				if z+2 < len(w) && w[z] == ':' && two(z+1, 59) {
+				if z+2 < len(w) && w[z] == ':' && twoDigits(w, z+1, 59) {
 					z += 3
-				} else if two(z, 59) {
+				} else if twoDigits(w, z, 59) {
 					z += 2
 				}
 				e = z

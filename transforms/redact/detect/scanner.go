@@ -87,6 +87,7 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 	}
 	p := s.pos
 	p, dst = s.continueURL(buf, p, end, dst)
+	var b best
 	for p < end {
 		// Skip what cannot start an entity: eight bytes a step while none
 		// is a trigger, then straight to the first that is. A digit or a
@@ -121,7 +122,7 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		w := buf[:min(len(buf), p+Lookahead)]
 		ctxLo := max(0, p-Lookback)
 		blo := max(ctxLo, s.last)
-		var b best
+		b.ok = false // what the last anchor found is spent
 		next := p + 1
 		switch trig[buf[p]] {
 		case tDigit:
