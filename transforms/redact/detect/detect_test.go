@@ -156,6 +156,25 @@ func TestTypesAndThreshold(t *testing.T) {
 	assert.Greater(t, ms[0].Score, ms[1].Score, "a label raises confidence")
 }
 
+// Without DATE_TIME, a timestamp is passed over whole, and what touches
+// it is still found.
+func TestTimestampsNotAskedFor(t *testing.T) {
+	cfg := detect.Config{Types: detect.All &^ detect.SetOf(detect.DATE_TIME), Threshold: 0.5}
+	for _, tc := range []struct {
+		text string
+		want []found
+	}{
+		{`{"ts":"2026-07-14T07:39:01.228Z","ip":"10.1.2.3"}`, []found{{detect.IP_ADDRESS, "10.1.2.3"}}},
+		{"2026-07-14 415-555-2671", []found{{detect.PHONE, "415-555-2671"}}},
+		{"2026-07-14T07:39:01-05:00:1a:2b:3c:4d", []found{{detect.MAC_ADDRESS, "05:00:1a:2b:3c:4d"}}},
+		{"2026-07-14T07:39Z fe80::1ff:fe23:4567:890a up", []found{{detect.IP_ADDRESS, "fe80::1ff:fe23:4567:890a"}}},
+		{"at 2026-07-14T07:39:01+02:00, fine", nil},
+	} {
+		assert.Equal(t, tc.want, find(cfg, tc.text), tc.text)
+		assert.NotEmpty(t, find(all, tc.text), "with DATE_TIME: %s", tc.text)
+	}
+}
+
 func TestLongURLContinues(t *testing.T) {
 	u := "https://example.com/" + strings.Repeat("a", 9000)
 	ms := detect.Find(all, []byte("x "+u+" y"))

@@ -138,6 +138,10 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 				if s.types.Has(DATE_TIME) && validDate(y, m, d) {
 					s.dateWithTime(&b, w, p, p+10, ctxLo)
 				}
+				if !b.ok {
+					next = pastTimestamp(w, p)
+					break
+				}
 			} else if !loneNumber(w, p) {
 				s.numeric(&b, w, p, ctxLo)
 			}
@@ -359,6 +363,22 @@ func isoDate(w []byte, p int) bool {
 	return q[4] == '-' && q[7] == '-' && (q[10] == 'T' || q[10] == ' ') &&
 		isDigit(q[0]) && isDigit(q[1]) && isDigit(q[2]) && isDigit(q[3]) &&
 		isDigit(q[5]) && isDigit(q[6]) && isDigit(q[8]) && isDigit(q[9])
+}
+
+// pastTimestamp returns where to go on after an ISO date at p that is not
+// reported (DATE_TIME not asked for): past its time too when it has one
+// after a 'T', since no entity can start inside yyyy-mm-ddThh:mm:ss. A
+// digit after '-' or in a word starts nothing, and the ':' of a time has
+// neither an IPv6 address nor a key after it, unless the time runs on
+// into one (a ':', '.' or '-' after it). After a space, what follows may
+// be anything, so only the date is passed.
+func pastTimestamp(w []byte, p int) int {
+	if w[p+10] == 'T' {
+		if e := timeAt(w, p+11); e > 0 && (e == len(w) || !isWord(w[e]) && w[e] != ':' && w[e] != '.' && w[e] != '-') {
+			return e
+		}
+	}
+	return p + 10
 }
 
 func num2(d []byte) int { return int(d[0]-'0')*10 + int(d[1]-'0') }
