@@ -7,7 +7,7 @@ package detect
 var (
 	ctxSSN     = words("ssn", "social security", "social sec", "ss#", "ss #")
 	ctxITIN    = words("itin", "taxpayer", "tax id", "tin")
-	ctxSIN     = words("sin", "social insurance", "insurance number")
+	ctxSIN     = words("sin", "s.i.n", "social insurance", "insurance number")
 	ctxRouting = words("routing", "aba", "rtn", "transit", "bank")
 	ctxPhone   = words("phone", "tel", "telephone", "mobile", "cell", "fax", "call", "contact", "ph")
 	ctxNHS     = words("nhs", "health service", "nhs number")
@@ -41,13 +41,13 @@ func words(ws ...string) *wordSet {
 }
 
 // hasContext reports whether one of words occurs in w[lo:start] within
-// ctxWindow bytes of start.
-func hasContext(w []byte, lo, start int, words *wordSet) bool {
-	return contextWithin(w, lo, start, ctxWindow, words)
+// ctxWindow bytes of start, or names start's column.
+func (s *Scanner) hasContext(w []byte, lo, start int, words *wordSet) bool {
+	return s.contextWithin(w, lo, start, ctxWindow, words)
 }
 
-func contextWithin(w []byte, lo, start, window int, words *wordSet) bool {
-	return contextDistance(w, lo, start, window, words) >= 0
+func (s *Scanner) contextWithin(w []byte, lo, start, window int, words *wordSet) bool {
+	return s.ctxDistance(w, lo, start, window, words) >= 0
 }
 
 // contextDistance returns how many bytes before start the nearest of words

@@ -88,6 +88,15 @@ func TestPositives(t *testing.T) {
 		{"on January 15, 2024", detect.DATE_TIME, "January 15, 2024"},
 		{"on 15 Sept 2024", detect.DATE_TIME, "15 Sept 2024"},
 		{"at 9:30 pm", detect.DATE_TIME, "9:30 pm"},
+		{"Date: Tue, 14 Jul 2026 09:12:33 -0700\n", detect.DATE_TIME, "14 Jul 2026 09:12:33 -0700"},
+		{`1.2.3.4 - - [14/Jul/2026:10:24:09 +0000] "GET /`, detect.DATE_TIME, "14/Jul/2026:10:24:09 +0000"},
+		{"Jul  4 03:16:02 host sshd[811]: ok", detect.DATE_TIME, "Jul  4 03:16:02"},
+		{"14/07/2026, 18:41 - Lucía: hola", detect.DATE_TIME, "14/07/2026, 18:41"},
+		{"on March 2, 2026 8:14 AM we", detect.DATE_TIME, "March 2, 2026 8:14 AM"},
+		{"at 2026-07-14 04:02:10 UTC,", detect.DATE_TIME, "2026-07-14 04:02:10 UTC"},
+		{"2026-07-14 02:27:48,207 INFO start", detect.DATE_TIME, "2026-07-14 02:27:48,207"},
+		{"[14.07.26 12:04:51] Anna: ok", detect.DATE_TIME, "14.07.26 12:04:51"},
+		{"window 03:18 UTC to 04:00 UTC", detect.DATE_TIME, "03:18 UTC"},
 		{"ITIN 912-70-1234", detect.US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER, "912-70-1234"},
 	} {
 		got := find(all, tc.text)
@@ -154,6 +163,33 @@ func TestTypesAndThreshold(t *testing.T) {
 	ms := detect.Find(all, []byte("SSN: 536-22-1234, 536-22-1234"))
 	require.Len(t, ms, 2)
 	assert.Greater(t, ms[0].Score, ms[1].Score, "a label raises confidence")
+}
+
+// In a CSV or TSV table the header names each value's column, and a
+// column's name is context as a label before the value would be.
+func TestColumnContext(t *testing.T) {
+	rows := "E1,Chen Jing,028341709,5294130785\nE2,Olga Petrova,077602075,4010232137\n"
+	plain := find(all, rows)
+	assert.Empty(t, plain, "without a header, bare nine- and ten-digit numbers are too weak")
+	for _, delim := range []string{",", "\t", ";", "|"} {
+		hdr := strings.ReplaceAll("employee_id,name,routing_number,nhs_no\n", ",", delim)
+		doc := hdr + strings.ReplaceAll(rows, ",", delim)
+		assert.Equal(t, []found{
+			{detect.BANK_ROUTING, "028341709"}, {detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER, "5294130785"},
+			{detect.BANK_ROUTING, "077602075"}, {detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER, "4010232137"},
+		}, find(all, doc), "delimiter %q", delim)
+	}
+	// A blank line ends the table, and a row with another number of fields
+	// is not in it (the filler keeps the header line out of the text
+	// window).
+	filler := "E0,Ann Example,not a number at all here\n"
+	assert.Empty(t, find(all, "id,name,routing_number\n"+filler+"\nE2,Olga,077602075\n"))
+	assert.Empty(t, find(all, "id,name,routing_number\n"+filler+"E2,Olga,077602075,extra\n"))
+	assert.Equal(t, []found{{detect.BANK_ROUTING, "077602075"}}, find(all, "id,name,routing_number\n"+filler+"E2,Olga,077602075\n"))
+	// A value in a column of phone numbers is a phone number, whatever
+	// the header line says elsewhere.
+	assert.Equal(t, []found{{detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER, "315 827 9401"}},
+		find(all, "nhs_no,surname,mobile\n315 827 9401,Whitaker,\n"))
 }
 
 // Without DATE_TIME, a timestamp is passed over whole, and what touches
@@ -256,6 +292,8 @@ func FuzzScan(f *testing.F) {
 	f.Add(sample(r, 2000), uint16(100))
 	f.Add([]byte("https://"+strings.Repeat("a", 5000)), uint16(1000))
 	f.Add([]byte("::ffff:1.2.3.4 1.2.3.4.5 +1 (415) 555-2671 AKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), uint16(3))
+	f.Add([]byte("id,name,routing_number,nhs_no\nE1,\"Chen, Jing\",028341709,5294130785\n\nE2,x,077602075,1\n"), uint16(9))
+	f.Add([]byte("Date: Tue, 14 Jul 2026 09:12:33 -0700\nJul  4 03:16:02 h: 14/Jul/2026:10:24:09 +0000 03:18 UTC"), uint16(11))
 	f.Fuzz(func(t *testing.T, data []byte, chunk uint16) {
 		want := detect.Find(all, data)
 		last := 0

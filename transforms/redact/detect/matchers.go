@@ -90,7 +90,7 @@ func (s *Scanner) secret(b *best, w []byte, p, lo int) {
 		return
 	}
 	score := float32(0.3)
-	if contextWithin(w, lo, p, 64, ctxSecret) || nearAccessKey(w, lo, p) {
+	if s.contextWithin(w, lo, p, 64, ctxSecret) || nearAccessKey(w, lo, p) {
 		score = 0.95
 	}
 	s.offer(b, p, p+40, AWS_SECRET_KEY, score)
@@ -172,7 +172,7 @@ func (s *Scanner) vin(b *best, w []byte, p, lo int) {
 	}
 	if VIN(v) {
 		s.offer(b, p, p+17, VEHICLE_IDENTIFICATION_NUMBER, s.ctxScore(w, lo, p, 0.85, 0.95, ctxVIN))
-	} else if hasContext(w, lo, p, ctxVIN) {
+	} else if s.hasContext(w, lo, p, ctxVIN) {
 		s.offer(b, p, p+17, VEHICLE_IDENTIFICATION_NUMBER, 0.7)
 	}
 }
@@ -204,7 +204,7 @@ func (s *Scanner) swift(b *best, w []byte, p, lo, n int) {
 	if w[p+7] == '0' { // test and training codes
 		score = 0.35
 	}
-	if hasContext(w, lo, p, ctxSWIFT) {
+	if s.hasContext(w, lo, p, ctxSWIFT) {
 		score = 0.95
 	}
 	s.offer(b, p, p+n, SWIFT_CODE, score)
@@ -250,7 +250,12 @@ func (s *Scanner) nino(b *best, w []byte, p, lo int) {
 	}
 	i := p + 2
 	spaced := w[i] == ' '
-	for k := 0; k < 3; k++ {
+	// AB123456C, AB 12 34 56 C, or AB 123456 C.
+	grouped := spaced && p+9 <= len(w) && digitsEnd(w, p+3) == p+9
+	if grouped {
+		i = p + 9
+	}
+	for k := 0; k < 3 && !grouped; k++ {
 		if spaced {
 			if i >= len(w) || w[i] != ' ' {
 				return
@@ -272,7 +277,7 @@ func (s *Scanner) nino(b *best, w []byte, p, lo int) {
 	} else if !wordEnd(w, i) {
 		return
 	}
-	if hasContext(w, lo, p, ctxNINO) {
+	if s.hasContext(w, lo, p, ctxNINO) {
 		score = 0.95
 	}
 	s.offer(b, p, i, UK_NATIONAL_INSURANCE_NUMBER, score)

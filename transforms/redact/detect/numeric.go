@@ -95,7 +95,7 @@ func (g *groups) digits(w []byte, k int, d *[24]byte) []byte {
 }
 
 func (s *Scanner) ctxScore(w []byte, lo, start int, base, raised float32, words *wordSet) float32 {
-	if d := contextDistance(w, lo, start, ctxWindow, words); d >= 0 {
+	if d := s.ctxDistance(w, lo, start, ctxWindow, words); d >= 0 {
 		return raised - float32(d)/10000 // the nearest label wins a tie
 	}
 	return base
@@ -105,8 +105,8 @@ func (s *Scanner) ctxScore(w []byte, lo, start int, base, raised float32, words 
 // find, which counts, codes and amounts in logs mostly are; saying so
 // early spares numeric. Either fewer than nine digits (too short alone for
 // any entity) followed by nothing that would join them to more (a letter,
-// ':', '-', a separator and another digit, or the space after a day of the
-// month); or a decimal, two runs of digits joined by '.' and nothing more
+// ':', '-', a separator and another digit, or the space or '/' after a
+// day of the month); or a decimal, two runs of digits joined by '.' and nothing more
 // (every dotted shape has three groups or more).
 func loneNumber(w []byte, p int) bool {
 	i := digitsEnd(w, p+1)
@@ -118,7 +118,7 @@ func loneNumber(w []byte, p int) bool {
 		return false
 	case c == '.' && joined(w, i):
 		return !joined(w, digitsEnd(w, i+1))
-	case i-p >= 9 || c == ' ' && i-p <= 2 || joined(w, i):
+	case i-p >= 9 || (c == ' ' || c == '/') && i-p <= 2 || joined(w, i):
 		return false
 	}
 	return true
@@ -159,7 +159,7 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 			s.secret(b, w, p, lo)
 			return
 		}
-		if w[e0] == ' ' && g.len(0) <= 2 {
+		if (w[e0] == ' ' || w[e0] == '/' || w[e0] == '-') && g.len(0) <= 2 {
 			s.dayMonthYear(b, w, p, lo)
 		}
 	}
@@ -180,6 +180,14 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		a, c, y := num(w[g.s[0]:g.e[0]]), num(w[g.s[1]:g.e[1]]), num(w[g.s[2]:g.e[2]])
 		if validDate(y, a, c) || validDate(y, c, a) {
 			s.dateWithTime(b, w, p, g.e[2], lo)
+		}
+	case g.n >= 4 && l0 == 2 && g.sep[2] == ' ' && g.shape(w, "./", 2, 2, 2):
+		// dd.mm.yy or mm/dd/yy, only with a time after it: alone, the
+		// shape is as often a version or a ratio.
+		a, c, y := num(w[g.s[0]:g.e[0]]), num(w[g.s[1]:g.e[1]]), 2000+num(w[g.s[2]:g.e[2]])
+		if t := timeAt(w, g.e[2]+1); t-g.e[2] >= 9 && wordEnd(w, t) && (validDate(y, a, c) || validDate(y, c, a)) {
+			t, _ = clockTail(w, t)
+			s.offer(b, p, t, DATE_TIME, 0.85)
 		}
 	case g.n >= 2 && g.sep[0] == ':' && g.len(0) <= 2 && g.len(1) == 2:
 		s.timeOnly(b, w, p, lo)
@@ -326,7 +334,7 @@ func (s *Scanner) ipv4(b *best, w []byte, p, lo int, g *groups) {
 	score := float32(0.9)
 	var lw [16]byte
 	switch string(lastWord(w, lo, p, &lw)) {
-	case "version", "ver", "v", "release", "build", "firmware", "rev", "revision", "oid", "vers":
+	case "version", "ver", "v", "release", "build", "firmware", "fw", "rev", "revision", "oid", "vers":
 		score = 0.3
 	}
 	s.offer(b, p, e, IP_ADDRESS, score)
@@ -344,11 +352,21 @@ func validDate(y, m, d int) bool {
 }
 
 // dateWithTime offers a date ending at e, extended by a time that follows
-// ("T10:23:45Z", " 10:23:45.123+02:00").
+// it after 'T', a space, ", " or ':' ("T10:23:45Z", " 10:23:45.123+02:00",
+// ", 18:41", ":10:24:09 +0000", " 4:51 PM UTC").
 func (s *Scanner) dateWithTime(b *best, w []byte, p, e, lo int) {
 	score := float32(0.85)
-	if e < len(w) && (w[e] == 'T' || w[e] == ' ') {
-		if te := timeAt(w, e+1); te > 0 && wordEnd(w, te) {
+	if e+1 < len(w) {
+		i := 0
+		switch w[e] {
+		case 'T', ' ', ':':
+			i = e + 1
+		case ',':
+			if w[e+1] == ' ' {
+				i = e + 2
+			}
+		}
+		if te := clockAt(w, i); i > 0 && te > 0 && wordEnd(w, te) {
 			e, score = te, 0.9
 		}
 	}
@@ -362,6 +380,97 @@ func (s *Scanner) dateWithTime(b *best, w []byte, p, e, lo int) {
 	s.offer(b, p, e, DATE_TIME, score)
 }
 
+// clockAt parses a time of day at i as it is written after a date or
+// alone: timeAt's forms or a one-digit hour, then perhaps AM or PM, then
+// perhaps a zone after a space (" +0000", " UTC"). It returns the end, or
+// 0.
+func clockAt(w []byte, i int) int {
+	e := paddedTimeAt(w, i)
+	if e == 0 {
+		return 0
+	}
+	e, _ = clockTail(w, e)
+	return e
+}
+
+// clockTail reads what may follow a time at e: AM or PM, then a zone after
+// a space. It returns the end, and whether there was either.
+func clockTail(w []byte, e int) (int, bool) {
+	if e >= len(w) || w[e] != ' ' && w[e]|0x20 != 'a' && w[e]|0x20 != 'p' {
+		return e, false // most times end at a quote or a comma
+	}
+	e0 := e
+	if e+2 < len(w) && w[e] == ' ' && ampm(w[e+1], w[e+2]) && wordEnd(w, e+3) {
+		e += 3
+	} else if e+1 < len(w) && ampm(w[e], w[e+1]) && wordEnd(w, e+2) {
+		e += 2
+	}
+	if e+1 < len(w) && w[e] == ' ' {
+		if z := zoneAt(w, e+1); z > 0 {
+			e = z
+		}
+	}
+	return e, e > e0
+}
+
+// paddedTimeAt is timeAt that also takes a one-digit hour (9:30).
+func paddedTimeAt(w []byte, i int) int {
+	if i+1 < len(w) && w[i+1] == ':' {
+		return oneDigitHourAt(w, i)
+	}
+	return timeAt(w, i)
+}
+
+// oneDigitHourAt parses 9:30... at i as timeAt would 09:30...
+func oneDigitHourAt(w []byte, i int) int {
+	if !isDigit(w[i]) {
+		return 0
+	}
+	var tmp [40]byte
+	tmp[0] = '0'
+	n := copy(tmp[1:], w[i:min(len(w), i+39)])
+	if e := timeAt(tmp[:n+1], 0); e > 0 {
+		return i + e - 1
+	}
+	return 0
+}
+
+// zoneAt parses a zone written on its own at i, a numeric offset (+0000,
+// -07:00) or an abbreviation (UTC), and returns its end, or 0.
+func zoneAt(w []byte, i int) int {
+	if i >= len(w) {
+		return 0
+	}
+	if c := w[i]; c == '+' || c == '-' {
+		if !twoDigits(w, i+1, 14) {
+			return 0
+		}
+		e := i + 3
+		if e < len(w) && w[e] == ':' {
+			e++
+		}
+		if !twoDigits(w, e, 59) || !wordEnd(w, e+2) {
+			return 0
+		}
+		return e + 2
+	}
+	e := i
+	for e < len(w) && e-i < 5 && isUpper(w[e]) {
+		e++
+	}
+	if l := w[e-1]; e-i < 3 || e-i > 4 || (l != 'T' && l != 'C' && l != 'K') || !wordEnd(w, e) {
+		return 0 // every abbreviation below ends in T but UTC and MSK: not INFO, WARN
+	}
+	// The abbreviations a log or a letter writes after a time.
+	switch string(w[i:e]) {
+	case "UTC", "GMT", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "AKST", "AKDT",
+		"HST", "IST", "BST", "CET", "CEST", "EET", "EEST", "WET", "WEST", "JST", "KST", "HKT", "SGT", "AEST",
+		"AEDT", "ACST", "AWST", "NZST", "NZDT", "MSK", "BRT", "ART":
+		return e
+	}
+	return 0
+}
+
 // timeAt parses hh:mm[:ss[.frac]][Z|±hh[:mm]] at i, returning its end or 0.
 func timeAt(w []byte, i int) int {
 	if !twoDigits(w, i, 23) || i+2 >= len(w) || w[i+2] != ':' || !twoDigits(w, i+3, 59) {
@@ -370,11 +479,14 @@ func timeAt(w []byte, i int) int {
 	e := i + 5
 	if e < len(w) && w[e] == ':' && twoDigits(w, e+1, 60) {
 		e += 3
-		if e+1 < len(w) && (w[e] == '.' || w[e] == ',') && isDigit(w[e+1]) {
-			e++
-			for e < len(w) && isDigit(w[e]) && e-i < 30 {
-				e++
-			}
+		switch {
+		case e+1 < len(w) && w[e] == '.' && isDigit(w[e+1]):
+			e = digitsEnd(w[:min(len(w), i+30)], e+1)
+		case e+4 <= len(w) && w[e] == ',' && digitsEnd(w, e+1) == e+4 && !(e+5 < len(w) && w[e+4] == ' ' && isDigit(w[e+5])):
+			// Milliseconds as Java and Python log them. A longer run
+			// after the ',', or one that goes on in groups of digits, is
+			// the next field of a CSV line.
+			e += 4
 		}
 	}
 	if e < len(w) {
@@ -408,37 +520,17 @@ func twoDigits(w []byte, j, maxv int) bool {
 // timeOnly offers a time of day on its own: 10:23:45, or 9:30 followed by
 // am/pm.
 func (s *Scanner) timeOnly(b *best, w []byte, p, lo int) {
-	i := p
-	if p+1 < len(w) && w[p+1] == ':' {
-		// one-digit hour: parse as if zero-padded
-		if !isDigit(w[p]) {
-			return
-		}
-		var tmp [40]byte
-		tmp[0] = '0'
-		n := copy(tmp[1:], w[p:min(len(w), p+39)])
-		e := timeAt(tmp[:n+1], 0)
-		if e == 0 {
-			return
-		}
-		s.timeEnd(b, w, p, p+e-1, lo)
-		return
+	if e := paddedTimeAt(w, p); e > 0 {
+		s.timeEnd(b, w, p, e, lo)
 	}
-	e := timeAt(w, i)
-	if e == 0 {
-		return
-	}
-	s.timeEnd(b, w, p, e, lo)
 }
 
+// timeEnd offers a time alone, from p to e: with AM, PM or a zone after
+// it, or with seconds (a bare hh:mm is as often a score or a ratio).
 func (s *Scanner) timeEnd(b *best, w []byte, p, e, lo int) {
 	hasSeconds := e-p >= 7
-	if e+2 < len(w) && w[e] == ' ' && ampm(w[e+1], w[e+2]) && wordEnd(w, e+3) {
-		s.offer(b, p, e+3, DATE_TIME, 0.7)
-		return
-	}
-	if e+1 < len(w) && ampm(w[e], w[e+1]) && wordEnd(w, e+2) {
-		s.offer(b, p, e+2, DATE_TIME, 0.7)
+	if end, marked := clockTail(w, e); marked {
+		s.offer(b, p, end, DATE_TIME, 0.7)
 		return
 	}
 	if hasSeconds && wordEnd(w, e) {
@@ -555,14 +647,16 @@ func yearAt(w []byte, i int) (int, int) {
 	return num(w[i : i+4]), i + 4
 }
 
-// dayMonthYear: "15 January 2024", "15 Jan 2024".
+// dayMonthYear: "15 January 2024", "15 Jan 2024", and with '/' or '-'
+// ("14/Jul/2026", as web servers log it, "14-Jul-2026").
 func (s *Scanner) dayMonthYear(b *best, w []byte, p, lo int) {
 	d, i := dayDigits(w, p)
-	if i == 0 || i >= len(w) || w[i] != ' ' {
+	if i == 0 || i >= len(w) || (w[i] != ' ' && w[i] != '/' && w[i] != '-') {
 		return
 	}
+	sep := w[i]
 	m, i := monthAt(w, i+1)
-	if m == 0 || i >= len(w) || w[i] != ' ' {
+	if m == 0 || i >= len(w) || w[i] != sep {
 		return
 	}
 	y, e := yearAt(w, i+1)
@@ -572,17 +666,28 @@ func (s *Scanner) dayMonthYear(b *best, w []byte, p, lo int) {
 	s.dateWithTime(b, w, p, e, lo)
 }
 
-// monthDayYear: "January 15, 2024", "Jan 15th 2024".
+// monthDayYear: "January 15, 2024", "Jan 15th 2024", and syslog's
+// "Jul 14 10:23:45" and "Jul  4 10:23:45" (no year, but a time).
 func (s *Scanner) monthDayYear(b *best, w []byte, p, lo int) {
 	m, i := monthAt(w, p)
-	if m == 0 || i >= len(w) || w[i] != ' ' {
+	if m == 0 || i+1 >= len(w) || w[i] != ' ' {
 		return
+	}
+	if w[i+1] == ' ' {
+		i++ // syslog pads the day with a space
 	}
 	d, i := dayDigits(w, i+1)
-	if i == 0 {
+	if i == 0 || i+1 >= len(w) {
 		return
 	}
-	if i < len(w) && w[i] == ',' {
+	if w[i] == ' ' && validDate(2000, m, d) { // 2000 was a leap year
+		if t := timeAt(w, i+1); t-(i+1) >= 8 && wordEnd(w, t) {
+			t, _ = clockTail(w, t)
+			s.offer(b, p, t, DATE_TIME, 0.85)
+			return
+		}
+	}
+	if w[i] == ',' {
 		i++
 	}
 	if i >= len(w) || w[i] != ' ' {

@@ -52,13 +52,15 @@ type Scanner struct {
 	cont  bool // the last match was a URL cut at maxURL
 	score float32
 	g     groups // scratch for numeric
+	hdr   header // the header of the table being scanned, if any
+	row   span   // the table row being scanned, if any
 }
 
 // New returns a Scanner for cfg.
 func New(cfg Config) *Scanner { return &Scanner{types: cfg.Types & Detectable, thr: cfg.Threshold} }
 
 // Reset makes s ready for a new stream.
-func (s *Scanner) Reset() { s.pos, s.last, s.cont = 0, 0, false }
+func (s *Scanner) Reset() { s.pos, s.last, s.cont, s.hdr.n, s.row = 0, 0, false, 0, span{} }
 
 // Pos returns the position the next Scan starts from: every byte before it
 // has been decided.
@@ -68,7 +70,7 @@ func (s *Scanner) Pos() int { return s.pos }
 func (s *Scanner) Last() int { return s.last }
 
 // Shift tells s that the caller dropped the first n bytes of its buffer.
-func (s *Scanner) Shift(n int) { s.pos -= n; s.last -= n }
+func (s *Scanner) Shift(n int) { s.pos -= n; s.last -= n; s.row.st -= n; s.row.e -= n }
 
 // Find scans all of data at once and returns the matches.
 func Find(cfg Config, data []byte) []Match {
@@ -86,6 +88,9 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		end -= Lookahead
 	}
 	p := s.pos
+	if p == 0 && p < end {
+		s.lineStart(buf[:min(len(buf), Lookahead)], 0) // the first line
+	}
 	p, dst = s.continueURL(buf, p, end, dst)
 	var b best
 	for p < end {
@@ -173,6 +178,8 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			s.e164(&b, w, p, ctxLo)
 		case tDot:
 			s.www(&b, w, p, blo)
+		case tNL:
+			s.lineStart(w, p+1)
 		}
 		if !b.ok || b.m.End <= p {
 			p = next
@@ -252,6 +259,7 @@ const (
 	tParen
 	tPlus
 	tDot
+	tNL
 )
 
 const (
@@ -264,6 +272,7 @@ const (
 	cURL   // URL character
 	cWord  // A-Z a-z 0-9 _
 	cSep   // between a label and its value: space tab " ' , ; : = |
+	cName  // in a column name: A-Z a-z 0-9 _ - . # / ( ) " ' and CR
 )
 
 var (
@@ -305,7 +314,12 @@ func init() {
 		if bytesContain(" \t\"',;:=|", b) {
 			k |= cSep
 		}
-		if b > ' ' && b < 0x7f && !bytesContain(`"<>\^{}|`+"`", b) {
+		if k&cWord != 0 || bytesContain("-.#/()\"'\r", b) {
+			k |= cName
+		}
+		// A ',' may stand in a URL, but in text, and in CSV above all,
+		// it ends one far more often than it is part of one.
+		if b > ' ' && b < 0x7f && !bytesContain(`"<>\^{}|,`+"`", b) {
 			k |= cURL
 		}
 		class[c] = k
@@ -316,6 +330,7 @@ func init() {
 	trig['('] = tParen
 	trig['+'] = tPlus
 	trig['.'] = tDot
+	trig['\n'] = tNL
 }
 
 func bytesContain(s string, b byte) bool {

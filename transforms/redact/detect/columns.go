@@ -1,0 +1,210 @@
+package detect
+
+import "bytes"
+
+// Column context: in a CSV or TSV export the label of a value is its
+// column's header ("routing_number", "nhs_no"), far above it, not the
+// words just before it. At each line start the scanner looks at the line:
+// the first line of a table that looks like a header starts a table; a
+// line with as many fields as the header is a row of it; any other line
+// (a blank one, prose, a log line) ends it. A candidate in a row takes its
+// column's name as context. What this reads is within the scanner's
+// bounds, so streaming stays exact: a line is read from its start to its
+// end within Lookahead, and a candidate's cell from the row start within
+// Lookback; a longer line simply has no column context.
+
+const (
+	maxCols    = 32 // columns of a header that are kept
+	maxColName = 40 // bytes of a column name that are kept
+)
+
+// header is a header line's column names.
+type header struct {
+	delim byte
+	n     int // columns
+	names [maxCols][maxColName]byte
+	lens  [maxCols]uint8
+}
+
+// headerDelims are the delimiters a header may use.
+const headerDelims = ",\t;|"
+
+// readHeader reports whether the line at i (ending within w) looks like a
+// header, and if so records it in h: two delimiters or more of one kind,
+// and every field a short name that starts with a letter (quotes and
+// spaces around it allowed), with no '@' or digits-only field.
+func readHeader(h *header, w []byte, i int) bool {
+	var counts [len(headerDelims)]int
+	e, spaces := i, 0
+	for ; e < len(w) && w[e] != '\n'; e++ {
+		c := w[e]
+		switch {
+		case class[c]&cName != 0:
+		case c == ' ':
+			if spaces++; spaces > 3 {
+				return false // a field of many words: prose
+			}
+		default:
+			k := indexByte(headerDelims, c)
+			if k < 0 {
+				return false // '@', ':', '=', braces: a value, not a name
+			}
+			counts[k]++
+			spaces = 0
+		}
+		if e-i > (maxColName+1)*(1+counts[0]+counts[1]+counts[2]+counts[3]) {
+			return false // a field too long for a name
+		}
+	}
+	if e >= len(w) {
+		return false // no line end in sight
+	}
+	var delim byte
+	best := 1
+	for k, c := range counts {
+		if c > best {
+			delim, best = headerDelims[k], c
+		}
+	}
+	if delim == 0 || best+1 > maxCols {
+		return false
+	}
+	var tmp header
+	tmp.delim = delim
+	for f := range split(w[i:e], delim) {
+		name := trimField(f)
+		if len(name) == 0 || len(name) > maxColName || !isAlpha(name[0]) {
+			return false
+		}
+		copy(tmp.names[tmp.n][:], name)
+		tmp.lens[tmp.n] = uint8(len(name))
+		tmp.n++
+	}
+	*h = tmp
+	return true
+}
+
+// indexByte returns the index of c in s, or -1.
+func indexByte(s string, c byte) int {
+	for k := 0; k < len(s); k++ {
+		if s[k] == c {
+			return k
+		}
+	}
+	return -1
+}
+
+// split yields the fields of line between delim bytes.
+func split(line []byte, delim byte) func(func([]byte) bool) {
+	return func(yield func([]byte) bool) {
+		for {
+			k := 0
+			for k < len(line) && line[k] != delim {
+				k++
+			}
+			if !yield(line[:k]) || k == len(line) {
+				return
+			}
+			line = line[k+1:]
+		}
+	}
+}
+
+// trimField drops spaces and quotes around a field.
+func trimField(f []byte) []byte {
+	for len(f) > 0 && (f[0] == ' ' || f[0] == '"' || f[0] == '\'' || f[0] == '\r') {
+		f = f[1:]
+	}
+	for len(f) > 0 && (f[len(f)-1] == ' ' || f[len(f)-1] == '"' || f[len(f)-1] == '\'' || f[len(f)-1] == '\r') {
+		f = f[:len(f)-1]
+	}
+	return f
+}
+
+// column returns the name of the header column that holds position p,
+// and where p's cell starts; nil when p is not in a row of a table or the
+// row starts more than Lookback bytes before it (lo).
+func (s *Scanner) column(w []byte, lo, p int) ([]byte, int) {
+	h, r := &s.hdr, s.row
+	if h.n == 0 || p < r.st || p >= r.e || r.st < lo {
+		return nil, 0
+	}
+	col, cell, quoted := 0, r.st, false
+	for i := r.st; i < p; i++ {
+		switch c := w[i]; {
+		case c == '"':
+			quoted = !quoted
+		case c == h.delim && !quoted:
+			col, cell = col+1, i+1
+		}
+	}
+	return h.names[col][:h.lens[col]], cell
+}
+
+// fields returns the end of the line at i, and how many fields delim
+// splits it into (outside double quotes); -1 when the line does not end
+// within w. bytes.IndexByte and bytes.Count run vectorised: every row of
+// a table is counted.
+func fields(w []byte, i int, delim byte) (int, int) {
+	k := bytes.IndexByte(w[i:], '\n')
+	if k < 0 {
+		return -1, 0
+	}
+	line := w[i : i+k]
+	if bytes.IndexByte(line, '"') < 0 {
+		return i + k, 1 + bytes.Count(line, []byte{delim})
+	}
+	n, quoted := 1, false
+	for _, c := range line {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case c == delim && !quoted:
+			n++
+		}
+	}
+	return i + k, n
+}
+
+// ctxDistance is contextDistance, except in a table: there a value's
+// labels are the words before it in its own cell and, further than any of
+// those, its column's name; the text before the cell (the header line, the
+// cells to its left) is not.
+func (s *Scanner) ctxDistance(w []byte, lo, start, window int, ws *wordSet) int {
+	name, cell := s.column(w, lo, start)
+	if name == nil {
+		return contextDistance(w, lo, start, window, ws)
+	}
+	if d := contextDistance(w, max(lo, cell), start, window, ws); d >= 0 {
+		return d
+	}
+	if contextDistance(name, 0, len(name), len(name), ws) >= 0 {
+		return window
+	}
+	return -1
+}
+
+// lineStart is called at the start of each line, at i (w ends Lookahead
+// bytes after i or at the end of the stream): the line is a row of the
+// current table, or ends it and may be the header of the next.
+func (s *Scanner) lineStart(w []byte, i int) {
+	s.row = span{}
+	if s.hdr.n > 0 {
+		// A row starts with a value or a delimiter; a line that starts
+		// otherwise (blank, JSON, markup, indented text) is not one,
+		// whatever its commas.
+		if i < len(w) && !bytesContain("{[< \t\r\n", w[i]) {
+			if e, n := fields(w, i, s.hdr.delim); e >= 0 && n == s.hdr.n {
+				s.row = span{i, e}
+				return
+			}
+		}
+		s.hdr.n = 0
+	}
+	if i < len(w) && (isAlpha(w[i]) || w[i] == '"') {
+		readHeader(&s.hdr, w, i)
+	}
+}
+
+// span is bytes [st, e) of the scanned buffer.
+type span struct{ st, e int }
