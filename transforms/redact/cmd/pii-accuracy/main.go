@@ -1,14 +1,18 @@
-// Command pii-accuracy measures the offline detector on the labelled
-// synthetic corpus: precision, recall and F1 per entity type, at the
-// default threshold.
+// Command pii-accuracy measures the offline detector against labelled
+// text: precision, recall and F1 per entity type, at a confidence
+// threshold. By default the text is the synthetic corpus; with -heldout it
+// is the hand-written held-out set, formats and contexts the generator
+// does not produce.
 //
 //	go run ./transforms/redact/cmd/pii-accuracy -size 16777216 -seed 1
+//	go run ./transforms/redact/cmd/pii-accuracy -heldout -misses 5
 package main
 
 import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/olkit/olkit/transforms/redact/detect"
@@ -18,102 +22,38 @@ import (
 func main() {
 	size := flag.Int("size", 16<<20, "bytes of corpus to generate")
 	seed := flag.Uint64("seed", 1, "corpus seed")
+	heldout := flag.Bool("heldout", false, "measure on the hand-written held-out set instead of the generated corpus")
 	threshold := flag.Float64("threshold", 0.5, "confidence threshold")
+	misses := flag.Int("misses", 0, "print up to this many false positives and negatives per type")
 	flag.Parse()
-	doc := corpus.New(*seed).Generate(*size)
+	var doc corpus.Doc
+	if *heldout {
+		var err error
+		if doc, err = corpus.HeldOut(); err != nil {
+			fmt.Fprintln(os.Stderr, "pii-accuracy: held-out set:", err)
+			os.Exit(1)
+		}
+	} else {
+		doc = corpus.New(*seed).Generate(*size)
+	}
 	found := detect.Find(detect.Config{Types: detect.All, Threshold: float32(*threshold)}, doc.Data)
-	fmt.Print(Table(Score(doc, found)))
-	if bad := Misses(doc, found, 5); len(bad) > 0 && os.Getenv("PII_ACCURACY_SHOW") != "" {
-		for _, b := range bad {
-			fmt.Println(b)
-		}
+	fmt.Print(Table(corpus.Score(doc, found)))
+	for _, m := range corpus.Misses(doc, found, *misses) {
+		fmt.Println(m)
 	}
 }
 
-// Counts are one type's true positives, false positives and false
-// negatives.
-type Counts struct{ TP, FP, FN int }
-
-type span struct{ s, e int }
-
-// Score matches found against the labels: a true positive has the label's
-// exact bytes and type.
-func Score(doc corpus.Doc, found []detect.Match) map[detect.Entity]*Counts {
-	c := map[detect.Entity]*Counts{}
-	get := func(t detect.Entity) *Counts {
-		if c[t] == nil {
-			c[t] = &Counts{}
-		}
-		return c[t]
-	}
-	labels := map[span]detect.Entity{}
-	for _, l := range doc.Labels {
-		labels[span{l.Start, l.End}] = l.Type
-		get(l.Type)
-	}
-	hit := map[span]bool{}
-	for _, m := range found {
-		sp := span{m.Start, m.End}
-		if t, ok := labels[sp]; ok && t == m.Type {
-			get(t).TP++
-			hit[sp] = true
-		} else {
-			get(m.Type).FP++
-		}
-	}
-	for sp, t := range labels {
-		if !hit[sp] {
-			get(t).FN++
-		}
-	}
-	return c
-}
-
-// Misses describes up to n wrong or missed matches per type.
-func Misses(doc corpus.Doc, found []detect.Match, n int) []string {
-	labels := map[span]detect.Entity{}
-	for _, l := range doc.Labels {
-		labels[span{l.Start, l.End}] = l.Type
-	}
-	shown := map[string]int{}
-	var out []string
-	quote := func(s, e int) string {
-		return fmt.Sprintf("%q", doc.Data[max(0, s-20):min(len(doc.Data), e+5)])
-	}
-	got := map[span]bool{}
-	for _, m := range found {
-		sp := span{m.Start, m.End}
-		got[sp] = true
-		if t, ok := labels[sp]; !ok || t != m.Type {
-			k := "FP " + m.Type.String()
-			if shown[k]++; shown[k] <= n {
-				out = append(out, k+" "+quote(m.Start, m.End))
-			}
-		}
-	}
-	for _, l := range doc.Labels {
-		if !got[span{l.Start, l.End}] {
-			k := "FN " + l.Type.String()
-			if shown[k]++; shown[k] <= n {
-				out = append(out, k+" "+quote(l.Start, l.End))
-			}
-		}
-	}
-	return out
-}
-
-// Table formats the counts.
-func Table(c map[detect.Entity]*Counts) string {
-	var b = new(tabBuf)
-	w := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
+// Table formats the counts, a row per entity type.
+func Table(c map[detect.Entity]*corpus.Counts) string {
+	var b strings.Builder
+	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "entity type\tlabels\tTP\tFP\tFN\tprecision\trecall\tF1")
 	for _, t := range detect.Entities() {
 		k := c[t]
 		if k == nil {
 			continue
 		}
-		p := ratio(k.TP, k.TP+k.FP)
-		r := ratio(k.TP, k.TP+k.FN)
+		p, r := k.Precision(), k.Recall()
 		f := 0.0
 		if p+r > 0 {
 			f = 2 * p * r / (p + r)
@@ -123,15 +63,3 @@ func Table(c map[detect.Entity]*Counts) string {
 	w.Flush()
 	return b.String()
 }
-
-func ratio(a, b int) float64 {
-	if b == 0 {
-		return 1
-	}
-	return float64(a) / float64(b)
-}
-
-type tabBuf struct{ b []byte }
-
-func (t *tabBuf) Write(p []byte) (int, error) { t.b = append(t.b, p...); return len(p), nil }
-func (t *tabBuf) String() string              { return string(t.b) }
