@@ -115,8 +115,21 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			if p == 0 {
 				break
 			}
-			if t, prev := trig[buf[p]], buf[p-1]; (t == tDigit && !digitStartOK(prev)) || (t == tUpper && isWord(prev)) {
+			t, prev := trig[buf[p]], buf[p-1]
+			if (t == tDigit && !digitStartOK(prev)) || (t == tUpper && isWord(prev)) {
 				p = skipWordTo(buf, p+1, end)
+				continue
+			}
+			// Two anchors that need no matcher most of the time: a line
+			// break, which only tells the table state, and a '.' that
+			// does not end "www".
+			if t == tNL {
+				s.lineStart(buf[:min(len(buf), p+Lookahead)], p+1)
+				p++
+				continue
+			}
+			if t == tDot && (p < 3 || prev|0x20 != 'w') {
+				p++
 				continue
 			}
 			break
@@ -178,8 +191,6 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			s.e164(&b, w, p, ctxLo)
 		case tDot:
 			s.www(&b, w, p, blo)
-		case tNL:
-			s.lineStart(w, p+1)
 		}
 		if !b.ok || b.m.End <= p {
 			p = next
