@@ -1,7 +1,8 @@
 package detect
 
 // Context words raise a candidate's confidence when they appear shortly
-// before it ("SSN: 123-45-6789"). They are matched case-insensitively as
+// before it ("SSN: 123-45-6789") or, in a CSV or TSV table, in the name of
+// its column (see columns.go). They are matched case-insensitively as
 // whole words, except that a word may be glued to others with '_' or in
 // camelCase ("aws_secret_access_key", "SecretAccessKey").
 var (
