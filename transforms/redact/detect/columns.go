@@ -35,10 +35,12 @@ const headerDelims = ",\t;|"
 // spaces around it allowed), with no '@' or digits-only field.
 func readHeader(h *header, w []byte, i int) bool {
 	var counts [len(headerDelims)]int
-	e, spaces := i, 0
+	e, spaces, quoted := i, 0, false
 	for ; e < len(w) && w[e] != '\n'; e++ {
 		c := w[e]
 		switch {
+		case c == '"':
+			quoted = !quoted
 		case class[c]&cName != 0:
 		case c == ' ':
 			if spaces++; spaces > 3 {
@@ -49,8 +51,10 @@ func readHeader(h *header, w []byte, i int) bool {
 			if k < 0 {
 				return false // '@', ':', '=', braces: a value, not a name
 			}
-			counts[k]++
-			spaces = 0
+			if !quoted {
+				counts[k]++
+				spaces = 0
+			}
 		}
 		if e-i > (maxColName+1)*(1+counts[0]+counts[1]+counts[2]+counts[3]) {
 			return false // a field too long for a name
@@ -71,14 +75,22 @@ func readHeader(h *header, w []byte, i int) bool {
 	}
 	var tmp header
 	tmp.delim = delim
+	named := 0
 	for f := range split(w[i:e], delim) {
+		// An unnamed column (pandas writes its index so) is allowed.
 		name := trimField(f)
-		if len(name) == 0 || len(name) > maxColName || !isAlpha(name[0]) {
+		if len(name) > maxColName || len(name) > 0 && !isAlpha(name[0]) {
 			return false
+		}
+		if len(name) > 0 {
+			named++
 		}
 		copy(tmp.names[tmp.n][:], name)
 		tmp.lens[tmp.n] = uint8(len(name))
 		tmp.n++
+	}
+	if named < 2 {
+		return false
 	}
 	*h = tmp
 	return true
@@ -94,12 +106,16 @@ func indexByte(s string, c byte) int {
 	return -1
 }
 
-// split yields the fields of line between delim bytes.
+// split yields the fields of line between delim bytes outside double
+// quotes.
 func split(line []byte, delim byte) func(func([]byte) bool) {
 	return func(yield func([]byte) bool) {
 		for {
-			k := 0
-			for k < len(line) && line[k] != delim {
+			k, quoted := 0, false
+			for k < len(line) && (quoted || line[k] != delim) {
+				if line[k] == '"' {
+					quoted = !quoted
+				}
 				k++
 			}
 			if !yield(line[:k]) || k == len(line) {
@@ -121,24 +137,24 @@ func trimField(f []byte) []byte {
 	return f
 }
 
-// column returns the name of the header column that holds position p,
-// and where p's cell starts; nil when p is not in a row of a table or the
-// row starts more than Lookback bytes before it (lo).
-func (s *Scanner) column(w []byte, lo, p int) ([]byte, int) {
+// column returns the name of the header column that holds position p
+// (empty for an unnamed column), and false when p is not in a row of a
+// table or the row starts more than Lookback bytes before it (lo).
+func (s *Scanner) column(w []byte, lo, p int) ([]byte, bool) {
 	h, r := &s.hdr, s.row
 	if h.n == 0 || p < r.st || p >= r.e || r.st < lo {
-		return nil, 0
+		return nil, false
 	}
-	col, cell, quoted := 0, r.st, false
+	col, quoted := 0, false
 	for i := r.st; i < p; i++ {
 		switch c := w[i]; {
 		case c == '"':
 			quoted = !quoted
 		case c == h.delim && !quoted:
-			col, cell = col+1, i+1
+			col++
 		}
 	}
-	return h.names[col][:h.lens[col]], cell
+	return h.names[col][:h.lens[col]], true
 }
 
 // fields returns the end of the line at i, and how many fields delim
@@ -167,15 +183,17 @@ func fields(w []byte, i int, delim byte) (int, int) {
 }
 
 // ctxDistance is contextDistance, except in a table: there a value's
-// labels are the words before it in its own cell and, further than any of
-// those, its column's name; the text before the cell (the header line, the
-// cells to its left) is not.
+// labels are the words before it on its own row (in its cell, or in a cell
+// to its left, as key/value exports have them) and, further than any of
+// those, its column's name; the header line above and the rows before are
+// not (a "mobile" column in the header says nothing of an NHS number in
+// the first).
 func (s *Scanner) ctxDistance(w []byte, lo, start, window int, ws *wordSet) int {
-	name, cell := s.column(w, lo, start)
-	if name == nil {
+	name, ok := s.column(w, lo, start)
+	if !ok {
 		return contextDistance(w, lo, start, window, ws)
 	}
-	if d := contextDistance(w, max(lo, cell), start, window, ws); d >= 0 {
+	if d := contextDistance(w, max(lo, s.row.st), start, window, ws); d >= 0 {
 		return d
 	}
 	if contextDistance(name, 0, len(name), len(name), ws) >= 0 {
@@ -201,7 +219,10 @@ func (s *Scanner) lineStart(w []byte, i int) {
 		}
 		s.hdr.n = 0
 	}
-	if i < len(w) && (isAlpha(w[i]) || w[i] == '"') {
+	if i+3 <= len(w) && string(w[i:i+3]) == "\xef\xbb\xbf" {
+		i += 3 // a byte order mark, as Excel writes before a header
+	}
+	if i < len(w) && (isAlpha(w[i]) || w[i] == '"' || bytesContain(headerDelims, w[i])) {
 		readHeader(&s.hdr, w, i)
 	}
 }

@@ -192,6 +192,43 @@ func TestColumnContext(t *testing.T) {
 		find(all, "nhs_no,surname,mobile\n315 827 9401,Whitaker,\n"))
 }
 
+// Tables as real exports write them, and text that only looks like one.
+func TestColumnContextEdges(t *testing.T) {
+	filler := "E0,Ann Example,not a number at all here\n"
+	for _, tc := range []struct {
+		name, text string
+		want       []found
+	}{
+		{"after a leading blank line", "\nid,name,routing_number\n" + filler + "E2,Olga,077602075\n",
+			[]found{{detect.BANK_ROUTING, "077602075"}}},
+		{"after a byte order mark", "\xef\xbb\xbfid,name,routing_number\n" + filler + "E2,Olga,077602075\n",
+			[]found{{detect.BANK_ROUTING, "077602075"}}},
+		{"with an unnamed index column", ",name,routing_number\n0,Ann Example,not a number at all here\n1,Olga,077602075\n",
+			[]found{{detect.BANK_ROUTING, "077602075"}}},
+		{"with a quoted name holding the delimiter", `"id","name, full",routing_number` + "\n" + filler + `E2,"Petrova, Olga",077602075` + "\n",
+			[]found{{detect.BANK_ROUTING, "077602075"}}},
+		{"key and value in cells", "field,value,note\nname,Olga,x\nrouting,021000021,x\n",
+			[]found{{detect.BANK_ROUTING, "021000021"}}},
+		{"prose with commas", "Hi Bob, Alice, and Carol\nMy SSN, as requested, is 536221234\n",
+			[]found{{detect.SSN, "536221234"}}},
+	} {
+		assert.Equal(t, tc.want, find(all, tc.text), tc.name)
+	}
+}
+
+// ",ddd" after a time is milliseconds in a log line, the next field in a
+// CSV line.
+func TestMillisecondsOrNextField(t *testing.T) {
+	for text, want := range map[string][]found{
+		"2024-01-15 10:23:45,415 INFO start": {{detect.DATE_TIME, "2024-01-15 10:23:45,415"}},
+		"2024-01-15 10:23:45,415-555-2671,x": {{detect.DATE_TIME, "2024-01-15 10:23:45"}, {detect.PHONE, "415-555-2671"}},
+		"2024-01-15 10:23:45,536-22-1234,x":  {{detect.DATE_TIME, "2024-01-15 10:23:45"}, {detect.SSN, "536-22-1234"}},
+		"2024-01-15 10:23:45,200,GET":        {{detect.DATE_TIME, "2024-01-15 10:23:45"}},
+	} {
+		assert.Equal(t, want, find(all, text), text)
+	}
+}
+
 // Without DATE_TIME, a timestamp is passed over whole, and what touches
 // it is still found.
 func TestTimestampsNotAskedFor(t *testing.T) {
@@ -205,6 +242,7 @@ func TestTimestampsNotAskedFor(t *testing.T) {
 		{"2026-07-14T07:39:01-05:00:1a:2b:3c:4d", []found{{detect.MAC_ADDRESS, "05:00:1a:2b:3c:4d"}}},
 		{"2026-07-14T07:39Z fe80::1ff:fe23:4567:890a up", []found{{detect.IP_ADDRESS, "fe80::1ff:fe23:4567:890a"}}},
 		{"at 2026-07-14T07:39:01+02:00, fine", nil},
+		{"secret 2024-01-15T10:23:45/alrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKE ok", []found{{detect.AWS_SECRET_KEY, "45/alrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKE"}}},
 	} {
 		assert.Equal(t, tc.want, find(cfg, tc.text), tc.text)
 		assert.NotEmpty(t, find(all, tc.text), "with DATE_TIME: %s", tc.text)

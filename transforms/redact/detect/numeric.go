@@ -482,10 +482,7 @@ func timeAt(w []byte, i int) int {
 		switch {
 		case e+1 < len(w) && w[e] == '.' && isDigit(w[e+1]):
 			e = digitsEnd(w[:min(len(w), i+30)], e+1)
-		case e+4 <= len(w) && w[e] == ',' && digitsEnd(w, e+1) == e+4 && !(e+5 < len(w) && w[e+4] == ' ' && isDigit(w[e+5])):
-			// Milliseconds as Java and Python log them. A longer run
-			// after the ',', or one that goes on in groups of digits, is
-			// the next field of a CSV line.
+		case e+4 <= len(w) && w[e] == ',' && digitsEnd(w, e+1) == e+4 && msEnd(w, e+4):
 			e += 4
 		}
 	}
@@ -506,6 +503,23 @@ func timeAt(w []byte, i int) int {
 		}
 	}
 	return e
+}
+
+// msEnd reports whether ",ddd" ending at e is milliseconds as Java and
+// Python log them ("10:23:45,415 INFO", "[10:23:45,415]"), rather than the
+// next field of a CSV line ("10:23:45,415-555-2671", ",200,GET", ",306 261
+// 1693"): what follows must end it.
+func msEnd(w []byte, e int) bool {
+	if e >= len(w) {
+		return true
+	}
+	switch w[e] {
+	case ']', ')', '"', '\t', '\n', '\r', 'Z', '+':
+		return true
+	case ' ':
+		return e+1 >= len(w) || !isDigit(w[e+1])
+	}
+	return false
 }
 
 // twoDigits reports whether w[j:j+2] are two digits making at most maxv.

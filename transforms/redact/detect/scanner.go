@@ -112,20 +112,21 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 				p++
 				continue
 			}
-			if p == 0 {
-				break
-			}
-			t, prev := trig[buf[p]], buf[p-1]
-			if (t == tDigit && !digitStartOK(prev)) || (t == tUpper && isWord(prev)) {
-				p = skipWordTo(buf, p+1, end)
-				continue
-			}
 			// Two anchors that need no matcher most of the time: a line
 			// break, which only tells the table state, and a '.' that
 			// does not end "www".
+			t := trig[buf[p]]
 			if t == tNL {
 				s.lineStart(buf[:min(len(buf), p+Lookahead)], p+1)
 				p++
+				continue
+			}
+			if p == 0 {
+				break
+			}
+			prev := buf[p-1]
+			if (t == tDigit && !digitStartOK(prev)) || (t == tUpper && isWord(prev)) {
+				p = skipWordTo(buf, p+1, end)
 				continue
 			}
 			if t == tDot && (p < 3 || prev|0x20 != 'w') {
@@ -396,11 +397,11 @@ func isoDate(w []byte, p int) bool {
 // after a 'T', since no entity can start inside yyyy-mm-ddThh:mm:ss. A
 // digit after '-' or in a word starts nothing, and the ':' of a time has
 // neither an IPv6 address nor a key after it, unless the time runs on
-// into one (a ':', '.' or '-' after it). After a space, what follows may
+// into one (a ':', '.', '-', or a byte a key may hold after it). After a space, what follows may
 // be anything, so only the date is passed.
 func pastTimestamp(w []byte, p int) int {
 	if w[p+10] == 'T' {
-		if e := timeAt(w, p+11); e > 0 && (e == len(w) || !isWord(w[e]) && w[e] != ':' && w[e] != '.' && w[e] != '-') {
+		if e := timeAt(w, p+11); e > 0 && (e == len(w) || !isB64(w[e]) && w[e] != ':' && w[e] != '.' && w[e] != '-') {
 			return e
 		}
 	}
