@@ -30,9 +30,10 @@ type header struct {
 const headerDelims = ",\t;|"
 
 // readHeader reports whether the line at i (ending within w) looks like a
-// header, and if so records it in h: two delimiters or more of one kind,
-// and every field a short name that starts with a letter (quotes and
-// spaces around it allowed), with no '@' or digits-only field.
+// header, and if so records it in h: two delimiters or more of one kind
+// outside quotes, and every field a short name of a few words that starts
+// with a letter (quotes and spaces around it allowed; empty allowed, but
+// two named at least), with nothing a value has ('@', ':', '=', braces).
 func readHeader(h *header, w []byte, i int) bool {
 	var counts [len(headerDelims)]int
 	e, spaces, quoted := i, 0, false

@@ -357,16 +357,20 @@ func validDate(y, m, d int) bool {
 func (s *Scanner) dateWithTime(b *best, w []byte, p, e, lo int) {
 	score := float32(0.85)
 	if e+1 < len(w) {
-		i := 0
+		te := 0
 		switch w[e] {
-		case 'T', ' ', ':':
-			i = e + 1
+		case 'T': // ISO 8601: two-digit hours
+			if te = timeAt(w, e+1); te > 0 {
+				te, _ = clockTail(w, te)
+			}
+		case ' ', ':':
+			te = clockAt(w, e+1)
 		case ',':
 			if w[e+1] == ' ' {
-				i = e + 2
+				te = clockAt(w, e+2)
 			}
 		}
-		if te := clockAt(w, i); i > 0 && te > 0 && wordEnd(w, te) {
+		if te > 0 && wordEnd(w, te) {
 			e, score = te, 0.9
 		}
 	}

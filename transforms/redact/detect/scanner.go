@@ -117,7 +117,11 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			// does not end "www".
 			t := trig[buf[p]]
 			if t == tNL {
-				s.lineStart(buf[:min(len(buf), p+Lookahead)], p+1)
+				if s.hdr.n > 0 || p+1 < len(buf) && class[buf[p+1]]&cLineStart != 0 {
+					s.lineStart(buf[:min(len(buf), p+Lookahead)], p+1)
+				} else {
+					s.row = span{}
+				}
 				p++
 				continue
 			}
@@ -285,6 +289,9 @@ const (
 	cWord  // A-Z a-z 0-9 _
 	cSep   // between a label and its value: space tab " ' , ; : = |
 	cName  // in a column name: A-Z a-z 0-9 _ - . # / ( ) " ' and CR
+	// cLineStart may start a header line: a letter, '"', a delimiter, or
+	// a byte order mark's first byte.
+	cLineStart
 )
 
 var (
@@ -328,6 +335,9 @@ func init() {
 		}
 		if k&cWord != 0 || bytesContain("-.#/()\"'\r", b) {
 			k |= cName
+		}
+		if k&(cUpper|cLower) != 0 || bytesContain("\",\t;|\xef", b) {
+			k |= cLineStart
 		}
 		// A ',' may stand in a URL, but in text, and in CSV above all,
 		// it ends one far more often than it is part of one.
