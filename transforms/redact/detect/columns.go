@@ -5,9 +5,9 @@ import "bytes"
 // Column context: in a CSV or TSV export the label of a value is its
 // column's header ("routing_number", "nhs_no"), far above it, not the
 // words just before it. At each line start the scanner looks at the line:
-// the first line of a table that looks like a header starts a table; a
-// line with as many fields as the header is a row of it; any other line
-// (a blank one, prose, a log line) ends it. A candidate in a row takes its
+// a line that looks like a header starts a table; a line with as many
+// fields as the header is a row of it; a blank line, or one that starts
+// as JSON, markup or indented text does, ends it. A candidate in a row takes its
 // column's name as context. What this reads is within the scanner's
 // bounds, so streaming stays exact: a line is read from its start to its
 // end within Lookahead, and a candidate's cell from the row start within
@@ -31,9 +31,10 @@ const headerDelims = ",\t;|"
 
 // readHeader reports whether the line at i (ending within w) looks like a
 // header, and if so records it in h: two delimiters or more of one kind
-// outside quotes, and every field a short name of a few words that starts
+// outside quotes, every field a short name of a few words that starts
 // with a letter (quotes and spaces around it allowed; empty allowed, but
-// two named at least), with nothing a value has ('@', ':', '=', braces).
+// two named at least), nothing a value has ('@', ':', '=', braces), and
+// a next line (ending within w) with as many fields.
 func readHeader(h *header, w []byte, i int) bool {
 	var counts [len(headerDelims)]int
 	e, spaces, quoted := i, 0, false
@@ -91,6 +92,11 @@ func readHeader(h *header, w []byte, i int) bool {
 		tmp.n++
 	}
 	if named < 2 {
+		return false
+	}
+	// A header has a row under it: a line of names alone (prose, or a
+	// malformed row of words) does not start a table.
+	if _, n := fields(w, e+1, delim); n != tmp.n {
 		return false
 	}
 	*h = tmp
@@ -210,15 +216,15 @@ func (s *Scanner) lineStart(w []byte, i int) {
 	s.row = span{}
 	if s.hdr.n > 0 {
 		// A row starts with a value or a delimiter; a line that starts
-		// otherwise (blank, JSON, markup, indented text) is not one,
-		// whatever its commas.
-		if i < len(w) && !bytesContain("{[< \t\r\n", w[i]) {
-			if e, n := fields(w, i, s.hdr.delim); e >= 0 && n == s.hdr.n {
-				s.row = span{i, e}
-				return
-			}
+		// otherwise (blank, JSON, markup, indented text) ends the table,
+		// whatever its commas. A line with another number of fields is
+		// only not a row: one malformed line does not end an export.
+		if i >= len(w) || bytesContain("{[< \t\r\n", w[i]) {
+			s.hdr.n = 0
+		} else if e, n := fields(w, i, s.hdr.delim); e >= 0 && n == s.hdr.n {
+			s.row = span{i, e}
+			return
 		}
-		s.hdr.n = 0
 	}
 	if i+3 <= len(w) && string(w[i:i+3]) == "\xef\xbb\xbf" {
 		i += 3 // a byte order mark, as Excel writes before a header

@@ -211,6 +211,8 @@ func TestColumnContextEdges(t *testing.T) {
 			[]found{{detect.BANK_ROUTING, "021000021"}}},
 		{"prose with commas", "Hi Bob, Alice, and Carol\nMy SSN, as requested, is 536221234\n",
 			[]found{{detect.SSN, "536221234"}}},
+		{"after a malformed row", "id,name,routing_number\n" + filler + "E1,Chen,x,extra field\nE2,Olga,077602075\n",
+			[]found{{detect.BANK_ROUTING, "077602075"}}},
 	} {
 		assert.Equal(t, tc.want, find(all, tc.text), tc.name)
 	}
