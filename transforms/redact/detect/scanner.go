@@ -5,8 +5,9 @@ import "math/bits"
 // The scanner makes one pass over the bytes. A table sorts every byte into
 // "nothing can start here" (lower-case letters, spaces, most punctuation),
 // which is skipped in a tight loop, and a few anchors: a digit or a capital
-// at the start of a word, '@', ':', '=', '(', '+' and '.'. Only at an
-// anchor do the matchers run, and each reads a bounded window around it:
+// at the start of a word, '@', ':', '=', '(', '+' and '.', and the line
+// break, where the table state (columns.go) is kept. Only at an anchor do
+// the matchers run, and each reads a bounded window around it:
 // at most Lookback bytes before and Lookahead bytes from the anchor. That
 // bound is what makes streaming exact: a caller that keeps Lookback bytes
 // of history and waits for Lookahead bytes of future (or the end of the
