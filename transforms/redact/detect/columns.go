@@ -1,6 +1,9 @@
 package detect
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
 
 // Column context: in a CSV or TSV export the label of a value is its
 // column's header ("routing_number", "nhs_no"), far above it, not the
@@ -49,7 +52,7 @@ func readHeader(h *header, w []byte, i int) bool {
 				return false // a field of many words: prose
 			}
 		default:
-			k := indexByte(headerDelims, c)
+			k := strings.IndexByte(headerDelims, c)
 			if k < 0 {
 				return false // '@', ':', '=', braces: a value, not a name
 			}
@@ -103,16 +106,6 @@ func readHeader(h *header, w []byte, i int) bool {
 	return true
 }
 
-// indexByte returns the index of c in s, or -1.
-func indexByte(s string, c byte) int {
-	for k := 0; k < len(s); k++ {
-		if s[k] == c {
-			return k
-		}
-	}
-	return -1
-}
-
 // split yields the fields of line between delim bytes outside double
 // quotes.
 func split(line []byte, delim byte) func(func([]byte) bool) {
@@ -152,33 +145,29 @@ func (s *Scanner) column(w []byte, lo, p int) ([]byte, bool) {
 	if h.n == 0 || p < r.st || p >= r.e || r.st < lo {
 		return nil, false
 	}
-	col, quoted := 0, false
-	for i := r.st; i < p; i++ {
-		switch c := w[i]; {
-		case c == '"':
-			quoted = !quoted
-		case c == h.delim && !quoted:
-			col++
-		}
-	}
+	col := countOutsideQuotes(w[r.st:p], h.delim)
 	return h.names[col][:h.lens[col]], true
 }
 
 // fields returns the end of the line at i, and how many fields delim
 // splits it into (outside double quotes); -1 when the line does not end
-// within w. bytes.IndexByte and bytes.Count run vectorised: every row of
-// a table is counted.
+// within w. Every row of a table is counted, so the common case (no
+// quotes) goes to bytes.IndexByte and bytes.Count, which run vectorised.
 func fields(w []byte, i int, delim byte) (int, int) {
 	k := bytes.IndexByte(w[i:], '\n')
 	if k < 0 {
 		return -1, 0
 	}
-	line := w[i : i+k]
-	if bytes.IndexByte(line, '"') < 0 {
-		return i + k, 1 + bytes.Count(line, []byte{delim})
+	return i + k, 1 + countOutsideQuotes(w[i:i+k], delim)
+}
+
+// countOutsideQuotes counts delim in s outside double quotes.
+func countOutsideQuotes(s []byte, delim byte) int {
+	if bytes.IndexByte(s, '"') < 0 {
+		return bytes.Count(s, []byte{delim})
 	}
-	n, quoted := 1, false
-	for _, c := range line {
+	n, quoted := 0, false
+	for _, c := range s {
 		switch {
 		case c == '"':
 			quoted = !quoted
@@ -186,7 +175,7 @@ func fields(w []byte, i int, delim byte) (int, int) {
 			n++
 		}
 	}
-	return i + k, n
+	return n
 }
 
 // ctxDistance is contextDistance, except in a table: there a value's

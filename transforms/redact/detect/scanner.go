@@ -1,6 +1,9 @@
 package detect
 
-import "math/bits"
+import (
+	"math/bits"
+	"strings"
+)
 
 // The scanner makes one pass over the bytes. A table sorts every byte into
 // "nothing can start here" (lower-case letters, spaces, most punctuation),
@@ -356,14 +359,8 @@ func init() {
 	trig['\n'] = tNL
 }
 
-func bytesContain(s string, b byte) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == b {
-			return true
-		}
-	}
-	return false
-}
+// bytesContain reports whether b is one of the bytes of s.
+func bytesContain(s string, b byte) bool { return strings.IndexByte(s, b) >= 0 }
 
 func isWord(c byte) bool  { return class[c]&cWord != 0 }
 func isAlpha(c byte) bool { return class[c]&(cUpper|cLower) != 0 }
