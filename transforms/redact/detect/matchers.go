@@ -416,11 +416,17 @@ func (s *Scanner) url(b *best, w []byte, p, blo int) {
 	if !known || p+3 >= len(w) || !(isWord(w[p+3]) || w[p+3] == '[') {
 		return
 	}
-	e, capped := urlEnd(w, i, p+3)
-	if e <= p+3 {
+	s.offerURL(b, w, i, p+3, 0.9)
+}
+
+// offerURL offers the URL that starts at start, read on from from, and
+// marks it to be continued if it was cut at maxURL and is the best yet.
+func (s *Scanner) offerURL(b *best, w []byte, start, from int, score float32) {
+	e, capped := urlEnd(w, start, from)
+	if e <= from {
 		return
 	}
-	if s.offer(b, i, e, URL, 0.9) && b.m.Start == i && b.m.End == e {
+	if s.offer(b, start, e, URL, score) && b.m.Start == start && b.m.End == e {
 		b.cont = capped
 	}
 }
@@ -490,13 +496,7 @@ func (s *Scanner) www(b *best, w []byte, p, blo int) {
 	if dots == 0 {
 		return
 	}
-	e, capped := urlEnd(w, st, p+1)
-	if e <= p+1 {
-		return
-	}
-	if s.offer(b, st, e, URL, 0.85) && b.m.Start == st && b.m.End == e {
-		b.cont = capped
-	}
+	s.offerURL(b, w, st, p+1, 0.85)
 }
 
 // email: local@domain.tld around the '@' at p; the local part is read
