@@ -39,10 +39,7 @@ func denied(found detect.Set) error {
 func (t *AccessControl) Apply(ctx context.Context, obj *transforms.Object, r io.Reader) (io.Reader, error) {
 	pass := t.opts.UnsupportedFileHandling == Pass
 	if encoded(obj) {
-		if pass {
-			return transforms.Unchanged(r), nil
-		}
-		return nil, unexpectedEncoded("pii-access-control", obj)
+		return encodedObject(pass, "pii-access-control", obj, r)
 	}
 	f, err := spool.New("", t.opts.MaxSpoolBytes)
 	if err != nil {
@@ -109,6 +106,16 @@ type spooled struct {
 }
 
 func (s *spooled) Close() error { return s.f.Close() }
+
+// encodedObject is what a PII transform does with an object whose bytes
+// are encoded (gzip, ...), so not text: with PASS it hands it on
+// unchanged, with FAIL it refuses it.
+func encodedObject(pass bool, name string, obj *transforms.Object, r io.Reader) (io.Reader, error) {
+	if pass {
+		return transforms.Unchanged(r), nil
+	}
+	return nil, unexpectedEncoded(name, obj)
+}
 
 func unexpectedEncoded(name string, obj *transforms.Object) error {
 	return s3err.New(http.StatusBadRequest, "UnexpectedContent",

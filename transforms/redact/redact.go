@@ -118,10 +118,7 @@ func encoded(obj *transforms.Object) bool {
 func (t *Redact) Apply(ctx context.Context, obj *transforms.Object, r io.Reader) (io.Reader, error) {
 	pass := t.opts.UnsupportedFileHandling == Pass
 	if encoded(obj) {
-		if pass {
-			return transforms.Unchanged(r), nil
-		}
-		return nil, unexpectedEncoded("redact", obj)
+		return encodedObject(pass, "redact", obj, r)
 	}
 	w := newWindow(r, t.opts.detectConfig())
 	w.fill(sniffLen)
