@@ -160,32 +160,30 @@ func (b *Bootstrap) response(e *env, w http.ResponseWriter, r *http.Request) {
 func trailerError(t http.Header) *Error {
 	fe := &Error{Type: t.Get(hdrErrorType)}
 	if raw, err := base64.StdEncoding.DecodeString(t.Get(hdrErrorBody)); err == nil {
-		var eb errorBody
-		if json.Unmarshal(raw, &eb) == nil {
-			fe.Message = eb.ErrorMessage
-			if eb.ErrorType != "" {
-				fe.Type = eb.ErrorType
-			}
-		} else {
-			fe.Message = string(raw)
-		}
+		fe.decode(raw, string(raw))
 	}
 	return fe
+}
+
+// decode fills fe from an error body as the Runtime API carries it: the
+// errorBody JSON, or else text, the body as plain text.
+func (fe *Error) decode(raw []byte, text string) {
+	var eb errorBody
+	if json.Unmarshal(raw, &eb) != nil {
+		fe.Message = text
+		return
+	}
+	fe.Message = eb.ErrorMessage
+	if eb.ErrorType != "" {
+		fe.Type = eb.ErrorType
+	}
 }
 
 // readError reads the body of /error or /init/error.
 func readError(r *http.Request) *Error {
 	raw, _ := io.ReadAll(io.LimitReader(r.Body, maxErrorBody))
 	fe := &Error{Type: r.Header.Get(hdrErrorType)}
-	var eb errorBody
-	if json.Unmarshal(raw, &eb) == nil {
-		fe.Message = eb.ErrorMessage
-		if eb.ErrorType != "" {
-			fe.Type = eb.ErrorType
-		}
-	} else {
-		fe.Message = strings.TrimSpace(string(raw))
-	}
+	fe.decode(raw, strings.TrimSpace(string(raw)))
 	if fe.Type == "" {
 		fe.Type = "Unhandled"
 	}
