@@ -121,20 +121,12 @@ func (v *Verifier) verifyV4Header(r *http.Request, auth string) (*Result, error)
 		return nil, s3err.InvalidRequest("Missing required header for this request: x-amz-content-sha256")
 	}
 	creds := aws.Credentials{AccessKeyID: a.accessKey, SecretAccessKey: secret}
-	if !v.matchesAnyPath(r, func(req *http.Request) string {
+	return v.accept(r, a, payload, secret, func(req *http.Request) string {
 		if signer.SignHTTP(context.Background(), creds, req, payload, a.service, a.region, a.time) != nil {
 			return ""
 		}
 		return authSignature(req.Header.Get("Authorization"))
-	}, a) {
-		return nil, signatureMismatch()
-	}
-	res, err := decodeBody(r, a, payload, secret)
-	if err != nil {
-		return nil, err
-	}
-	res.AccessKey, res.Service = a.accessKey, a.service
-	return res, nil
+	})
 }
 
 func (v *Verifier) verifyV4Query(r *http.Request) (*Result, error) {
@@ -171,14 +163,21 @@ func (v *Verifier) verifyV4Query(r *http.Request) (*Result, error) {
 		payload = unsignedPayload
 	}
 	creds := aws.Credentials{AccessKeyID: a.accessKey, SecretAccessKey: secret}
-	if !v.matchesAnyPath(r, func(req *http.Request) string {
+	return v.accept(r, a, payload, secret, func(req *http.Request) string {
 		u, _, err := signer.PresignHTTP(context.Background(), creds, req, payload, a.service, a.region, a.time)
 		if err != nil {
 			return ""
 		}
 		_, sig, _ := strings.Cut(u, "X-Amz-Signature=")
 		return sig
-	}, a) {
+	})
+}
+
+// accept ends both SigV4 checks: the request must carry the signature
+// sign computes for it (on one of the paths the client may have signed),
+// and then its body is decoded as its payload header says.
+func (v *Verifier) accept(r *http.Request, a v4Auth, payload, secret string, sign func(*http.Request) string) (*Result, error) {
+	if !v.matchesAnyPath(r, sign, a) {
 		return nil, signatureMismatch()
 	}
 	res, err := decodeBody(r, a, payload, secret)
