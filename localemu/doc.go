@@ -5,12 +5,15 @@
 // unmodified clients users already have: aws-sdk-go-v2, boto3 and the aws
 // CLI.
 //
-// The parts, each its own package:
+// The parts, each its own package; only emutest is for users to import, the
+// rest live under localemu/internal:
 //
-//	localemu/s3auth  request authentication and body decoding
-//	localemu/store   buckets, versions and uploads over a disk or memory backend
-//	localemu/s3api   the HTTP API: resolve a request, authenticate, dispatch
-//	localemu/emutest a test helper in the style of httptest.NewServer
+//	internal/s3auth       request authentication and body decoding
+//	internal/store        buckets, versions and uploads over a disk or memory backend
+//	internal/s3api        the HTTP API: resolve a request, authenticate, dispatch
+//	internal/objectlambda Object Lambda access points, events and the WGOR endpoint
+//	internal/function     running functions: in process, bootstrap, Invoke URL
+//	emutest               a test helper in the style of httptest.NewServer
 //
 // New assembles them; cmd/localemu serves the result.
 package localemu

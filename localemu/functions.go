@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/olkit/olkit/localemu/function"
+	"github.com/olkit/olkit/localemu/internal/function"
 )
 
 // startFunction makes the invoker a spec declares. A bootstrap function

@@ -6,10 +6,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/olkit/olkit/localemu/objectlambda"
-	"github.com/olkit/olkit/localemu/s3api"
-	"github.com/olkit/olkit/localemu/s3auth"
-	"github.com/olkit/olkit/localemu/store"
+	"github.com/olkit/olkit/localemu/internal/objectlambda"
+	"github.com/olkit/olkit/localemu/internal/s3api"
+	"github.com/olkit/olkit/localemu/internal/s3auth"
+	"github.com/olkit/olkit/localemu/internal/store"
 )
 
 // Defaults of a Config left empty.

@@ -16,7 +16,7 @@ import (
 	"github.com/olkit/olkit/lambda"
 	"github.com/olkit/olkit/localemu"
 	"github.com/olkit/olkit/localemu/emutest"
-	"github.com/olkit/olkit/localemu/function"
+	"github.com/olkit/olkit/localemu/internal/function"
 	_ "github.com/olkit/olkit/transforms/builtin"
 	"github.com/olkit/olkit/writeresponse"
 )

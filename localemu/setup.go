@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/olkit/olkit/localemu/function"
-	"github.com/olkit/olkit/localemu/objectlambda"
-	"github.com/olkit/olkit/localemu/store"
+	"github.com/olkit/olkit/localemu/internal/function"
+	"github.com/olkit/olkit/localemu/internal/objectlambda"
+	"github.com/olkit/olkit/localemu/internal/store"
 	"github.com/olkit/olkit/s3err"
 )
 

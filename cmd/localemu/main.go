@@ -29,7 +29,7 @@ import (
 
 	"github.com/olkit/olkit/lambda"
 	"github.com/olkit/olkit/localemu"
-	"github.com/olkit/olkit/localemu/function"
+
 	_ "github.com/olkit/olkit/transforms/builtin"
 	"github.com/olkit/olkit/writeresponse"
 )
@@ -84,11 +84,11 @@ func run(args []string, out io.Writer) error {
 
 // builtin is the olkit handler with every built-in transform, run in
 // process, answering through the emulator's WGOR endpoint.
-func builtin(srv *localemu.Server) function.Invoker {
+func builtin(srv *localemu.Server) localemu.Invoker {
 	ak := srv.AccessKeys()[0]
 	awsCfg := aws.Config{Region: srv.Config.Region, Credentials: credentials.NewStaticCredentialsProvider(ak, srv.Config.Credentials[ak], "")}
 	h := lambda.New(writeresponse.New(awsCfg, writeresponse.WithEndpoint(srv.Config.Endpoint)))
-	return function.Func(h.Invoke)
+	return localemu.Func(h.Invoke)
 }
 
 func parseFlags(args []string) (localemu.Config, string, string, error) {

@@ -15,9 +15,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/olkit/olkit/localemu/function"
-	"github.com/olkit/olkit/localemu/s3api"
-	"github.com/olkit/olkit/localemu/s3auth"
+	"github.com/olkit/olkit/localemu/internal/function"
+	"github.com/olkit/olkit/localemu/internal/s3api"
+	"github.com/olkit/olkit/localemu/internal/s3auth"
 	"github.com/olkit/olkit/s3err"
 )
 

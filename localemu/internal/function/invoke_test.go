@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/olkit/olkit/localemu/function"
+	"github.com/olkit/olkit/localemu/internal/function"
 )
 
 // inProcess is a Go handler that misbehaves on request, like echofn.

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/olkit/olkit/internal/fakes3"
-	"github.com/olkit/olkit/localemu/function"
+	"github.com/olkit/olkit/localemu/internal/function"
 )
 
 // TestOlkitBootstrap runs the real olkit function binary (cmd/bootstrap)

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/olkit/olkit/checksum"
-	"github.com/olkit/olkit/localemu/store"
+	"github.com/olkit/olkit/localemu/internal/store"
 	"github.com/olkit/olkit/s3err"
 )
 

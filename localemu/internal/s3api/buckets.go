@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/olkit/olkit/localemu/store"
+	"github.com/olkit/olkit/localemu/internal/store"
 	"github.com/olkit/olkit/s3err"
 )
 

@@ -10,7 +10,7 @@ import (
 	"sync"
 
 	"github.com/olkit/olkit/checksum"
-	"github.com/olkit/olkit/localemu/s3api"
+	"github.com/olkit/olkit/localemu/internal/s3api"
 	"github.com/olkit/olkit/s3err"
 )
 

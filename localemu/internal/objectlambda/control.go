@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/olkit/olkit/localemu/s3api"
+	"github.com/olkit/olkit/localemu/internal/s3api"
 	"github.com/olkit/olkit/s3err"
 )
 

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/olkit/olkit/localemu/store"
+	"github.com/olkit/olkit/localemu/internal/store"
 	"github.com/olkit/olkit/s3err"
 )
 

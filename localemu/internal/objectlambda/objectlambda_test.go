@@ -23,8 +23,8 @@ import (
 
 	"github.com/olkit/olkit/lambda"
 	"github.com/olkit/olkit/localemu/emutest"
-	"github.com/olkit/olkit/localemu/function"
-	"github.com/olkit/olkit/localemu/objectlambda"
+	"github.com/olkit/olkit/localemu/internal/function"
+	"github.com/olkit/olkit/localemu/internal/objectlambda"
 	_ "github.com/olkit/olkit/transforms/builtin"
 	"github.com/olkit/olkit/writeresponse"
 )

@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/olkit/olkit/checksum"
-	"github.com/olkit/olkit/localemu/store"
+	"github.com/olkit/olkit/localemu/internal/store"
 	"github.com/olkit/olkit/s3err"
 	"github.com/olkit/olkit/s3range"
 )

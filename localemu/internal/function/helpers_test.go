@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/olkit/olkit/internal/syncbuf"
-	"github.com/olkit/olkit/localemu/function"
+	"github.com/olkit/olkit/localemu/internal/function"
 )
 
 var (

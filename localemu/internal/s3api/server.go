@@ -19,8 +19,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/olkit/olkit/localemu/s3auth"
-	"github.com/olkit/olkit/localemu/store"
+	"github.com/olkit/olkit/localemu/internal/s3auth"
+	"github.com/olkit/olkit/localemu/internal/store"
 	"github.com/olkit/olkit/s3err"
 )
 
