@@ -25,6 +25,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/olkit/olkit/conditions"
 	"github.com/olkit/olkit/s3range"
 )
 
@@ -253,7 +254,7 @@ func (s *Server) serveGet(w http.ResponseWriter, r *http.Request) {
 	for k, v := range o.Header {
 		w.Header()[k] = v
 	}
-	if status, ok := precondition(r, o.Header); !ok {
+	if status := conditions.Evaluate(conditions.FromHeader(r.Header), o.Header.Get("ETag"), lastModified(o.Header)); status != 0 {
 		if status == http.StatusNotModified {
 			w.WriteHeader(status)
 		} else {
@@ -305,17 +306,10 @@ func (s *Server) serveGet(w http.ResponseWriter, r *http.Request) {
 	io.Copy(w, body())
 }
 
-// precondition applies If-Match and If-None-Match against the ETag, as S3
-// does (If-None-Match wins with 304; If-Match failing is 412).
-func precondition(r *http.Request, h http.Header) (int, bool) {
-	etag := h.Get("ETag")
-	if im := r.Header.Get("If-Match"); im != "" && im != "*" && im != etag {
-		return http.StatusPreconditionFailed, false
-	}
-	if inm := r.Header.Get("If-None-Match"); inm != "" && (inm == "*" || inm == etag) {
-		return http.StatusNotModified, false
-	}
-	return 0, true
+// lastModified is a fixture's Last-Modified, zero when it has none.
+func lastModified(h http.Header) time.Time {
+	t, _ := http.ParseTime(h.Get("Last-Modified"))
+	return t
 }
 
 var codeRE = regexp.MustCompile(`^[A-Z][a-zA-Z]+$`)

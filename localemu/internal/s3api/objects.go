@@ -7,8 +7,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
+	"github.com/olkit/olkit/conditions"
 	"github.com/olkit/olkit/localemu/internal/store"
 	"github.com/olkit/olkit/s3err"
 	"github.com/olkit/olkit/s3range"
@@ -125,7 +125,7 @@ func (c *call) writePrecondition(b store.Bucket) store.Precondition {
 			if cur == nil {
 				return s3err.New(http.StatusNotFound, "NoSuchKey", "The specified key does not exist.")
 			}
-			if !etagMatches(ifMatch, cur.ETag) {
+			if !conditions.ETagMatches(ifMatch, cur.ETag) {
 				return preconditionFailed("If-Match")
 			}
 		}
@@ -138,18 +138,6 @@ func (c *call) writePrecondition(b store.Bucket) store.Precondition {
 
 func preconditionFailed(cond string) error {
 	return s3err.New(http.StatusPreconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold (%s)", cond)
-}
-
-// etagMatches compares an If-Match / If-None-Match list with an ETag.
-func etagMatches(list, etag string) bool {
-	bare := strings.Trim(etag, `"`)
-	for _, e := range strings.Split(list, ",") {
-		e = strings.TrimPrefix(strings.TrimSpace(e), "W/")
-		if e == "*" || strings.Trim(e, `"`) == bare {
-			return true
-		}
-	}
-	return false
 }
 
 // getObject serves GetObject and HeadObject.
@@ -197,32 +185,17 @@ func getObject(c *call) error {
 
 // conditional applies If-Match, If-None-Match, If-Modified-Since and
 // If-Unmodified-Since (prefix "If-") or their x-amz-copy-source-if-*
-// twins, with S3's precedence. It returns 0, 304 or 412.
+// twins, with S3's precedence. It returns 0, 304 or 412; for a copy
+// source, where there is nothing to be "not modified", 412 in place of 304.
 func conditional(h http.Header, o *store.Object, prefix string) int {
-	get := func(n string) string { return h.Get(prefix + n) }
-	since := func(n string) (time.Time, bool) {
-		t, err := http.ParseTime(get(n))
-		return t, err == nil
+	get := func(name string) (string, bool) {
+		return conditions.FromHeader(h)(prefix + strings.TrimPrefix(name, "If-"))
 	}
-	notModified := http.StatusNotModified
-	if prefix != "If-" {
-		notModified = http.StatusPreconditionFailed
-	}
-	if m := get("Match"); m != "" {
-		if !etagMatches(m, o.ETag) {
-			return http.StatusPreconditionFailed
-		}
-	} else if t, ok := since("Unmodified-Since"); ok && o.LastModified.After(t) {
+	status := conditions.Evaluate(get, o.ETag, o.LastModified)
+	if status == http.StatusNotModified && prefix != "If-" {
 		return http.StatusPreconditionFailed
 	}
-	if m := get("None-Match"); m != "" {
-		if etagMatches(m, o.ETag) {
-			return notModified
-		}
-	} else if t, ok := since("Modified-Since"); ok && !o.LastModified.After(t) {
-		return notModified
-	}
-	return 0
+	return status
 }
 
 // selectBytes applies partNumber or Range.
