@@ -23,7 +23,7 @@ func init() {
 	transforms.Register("test-double", func(json.RawMessage) (transforms.Transform, error) {
 		return transforms.Func(func(_ context.Context, obj *transforms.Object, r io.Reader) (io.Reader, error) {
 			if obj.Size >= 0 {
-				obj.Size *= 2
+				obj.SetSize(2 * obj.Size)
 			}
 			return &doubler{r: r}, nil
 		}), nil

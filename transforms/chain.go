@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -65,6 +66,11 @@ func ParseChain(payload string) (*Chain, error) {
 	c := &Chain{response: p.Response}
 	for i, spec := range p.Transforms {
 		t, err := build(spec)
+		var pe *PanicError
+		if errors.As(err, &pe) {
+			// The plugin's fault, not the caller's: 500, naming the transform.
+			return nil, s3err.Wrap(err, http.StatusInternalServerError, "InternalError", "olkit: transform %d (%q) panicked while reading its options: %v", i+1, spec.Name, pe.Value)
+		}
 		if err != nil {
 			return nil, s3err.InvalidRequest("olkit: transform %d (%q) in the access point payload: %v", i+1, spec.Name, err)
 		}
@@ -78,7 +84,7 @@ func ParseChain(payload string) (*Chain, error) {
 }
 
 // build calls the named factory, turning a panic in a plugin's option
-// parsing into an error: a bad payload must never take the function down.
+// parsing into a *PanicError: a plugin must never take the function down.
 func build(spec Spec) (t Transform, err error) {
 	if spec.Name == "" {
 		return nil, errors.New(`missing "name"`)
@@ -91,12 +97,10 @@ func build(spec Spec) (t Transform, err error) {
 	if bytes.Equal(bytes.TrimSpace(opts), []byte("null")) {
 		opts = nil
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			t, err = nil, fmt.Errorf("options rejected: %v", r)
-		}
-	}()
-	t, err = factory(opts)
+	err = guard(spec.Name, func() (err error) {
+		t, err = factory(opts)
+		return err
+	})
 	if err == nil && t == nil {
 		err = errors.New("the transform's factory returned no transform")
 	}
@@ -166,23 +170,19 @@ func (c *Chain) Apply(ctx context.Context, obj *Object, r io.Reader) (io.ReadClo
 	c.prepare(obj)
 	out := &output{r: r}
 	for _, s := range c.stages {
-		err := byteRule(obj, s.t, func() (bool, error) {
+		err := s.run(obj, func() error {
 			next, err := s.t.Apply(ctx, obj, out.r)
 			if err != nil {
-				return false, err
+				return err
 			}
 			if next == nil {
-				return false, errors.New("returned no reader")
-			}
-			u, same := next.(unchanged)
-			if same {
-				next = u.Reader
+				return errors.New("returned no reader")
 			}
 			if cl, ok := next.(io.Closer); ok {
-				out.closers = append(out.closers, cl)
+				out.closers = append(out.closers, &stageCloser{name: s.name, c: cl})
 			}
 			out.r = &stageReader{name: s.name, r: next}
-			return same, nil
+			return nil
 		})
 		if err != nil {
 			out.Close()
@@ -192,24 +192,25 @@ func (c *Chain) Apply(ctx context.Context, obj *Object, r io.Reader) (io.ReadClo
 	return out, nil
 }
 
-// byteRule runs one stage under the rule of Apply and Head: the stage sees
-// its input described; unless it is a Preserver, or says that this time it
-// changed nothing, what it left of that description is then dropped.
-func byteRule(obj *Object, t Transform, run func() (unchanged bool, err error)) error {
-	keep := preserves(t)
-	var before byteState
-	if !keep {
-		before = snapshot(obj)
-	}
-	same, err := run()
-	if err != nil {
+// run runs one of the stage's hooks (Apply or Head) under the rule both
+// follow: the stage sees its input described; unless it is a Preserver or
+// calls obj.Unchanged, what it left of that description is then dropped,
+// and Size stays only if the stage called SetSize. A panic in the hook is
+// an error.
+func (s stage) run(obj *Object, hook func() error) error {
+	obj.sizeSet, obj.unchanged = false, false
+	before := snapshot(obj)
+	if err := s.guard(hook); err != nil {
 		return err
 	}
-	if !keep && !same {
+	if !preserves(s.t) && !obj.unchanged {
 		before.forgetUnchanged(obj)
 	}
 	return nil
 }
+
+// guard calls f, turning a panic into a *PanicError naming the stage.
+func (s stage) guard(f func() error) error { return guard(s.name, f) }
 
 // prepare fills obj's maps, so stages need not check them for nil.
 func (c *Chain) prepare(obj *Object) {
@@ -228,7 +229,6 @@ type byteState struct {
 }
 
 func snapshot(obj *Object) byteState {
-	obj.sizeSet = false
 	st := byteState{size: obj.Size, header: map[string][]string{}}
 	for _, h := range byteHeaders {
 		if v := obj.Header.Values(h); len(v) > 0 {
@@ -238,12 +238,12 @@ func snapshot(obj *Object) byteState {
 	return st
 }
 
-// forgetUnchanged drops what still describes the input: the size and byte
-// headers the stage did not set anew. Source always goes: a stage that
-// changes bytes cannot leave random access to its input standing for its
-// output.
+// forgetUnchanged drops what still describes the input: the size unless
+// the stage stated one with SetSize, and the byte headers it did not set
+// anew. Source always goes: a stage that changes bytes cannot leave random
+// access to its input standing for its output.
 func (st byteState) forgetUnchanged(obj *Object) {
-	if obj.Size == st.size && !obj.sizeSet {
+	if !obj.sizeSet {
 		obj.Size = -1
 	}
 	obj.Source = nil
@@ -260,7 +260,8 @@ func (st byteState) forgetUnchanged(obj *Object) {
 func stageError(name string, err error) error {
 	var e *s3err.Error
 	var f *stageFailure
-	if err == io.EOF || errors.As(err, &e) || errors.As(err, &f) {
+	var p *PanicError
+	if err == io.EOF || errors.As(err, &e) || errors.As(err, &f) || errors.As(err, &p) {
 		return err
 	}
 	return &stageFailure{stage: name, err: err}
@@ -281,13 +282,30 @@ type stageReader struct {
 	r    io.Reader
 }
 
-func (s *stageReader) Read(p []byte) (int, error) {
-	n, err := s.r.Read(p)
+// Read recovers a panic in the stage's Read, wherever it is called from:
+// the body of an answer is often read on a goroutine of net/http's, where
+// nothing else could, and an unrecovered panic there ends the process.
+func (s *stageReader) Read(p []byte) (n int, err error) {
+	err = guard(s.name, func() (err error) {
+		n, err = s.r.Read(p)
+		return err
+	})
 	if err != nil {
 		err = stageError(s.name, err)
 	}
+	if n < 0 || n > len(p) {
+		return 0, stageError(s.name, fmt.Errorf("Read returned %d bytes for a buffer of %d", n, len(p)))
+	}
 	return n, err
 }
+
+// stageCloser recovers a panic in a stage's Close.
+type stageCloser struct {
+	name string
+	c    io.Closer
+}
+
+func (s *stageCloser) Close() error { return guard(s.name, s.c.Close) }
 
 // output is the chain's last reader; Close closes every stage that can be
 // closed, last stage first.
@@ -325,4 +343,28 @@ func init() {
 		}
 		return identity{}, nil
 	})
+}
+
+// A PanicError is a stage that panicked: in its factory, Apply, Head, List,
+// Read or Close. The Chain recovers every such panic, so that one faulty
+// plugin fails one request, never the process. Stack is for the log, never
+// for the caller.
+type PanicError struct {
+	Stage string
+	Value any
+	Stack []byte
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("transform %q panicked: %v", e.Stage, e.Value)
+}
+
+// guard calls f and turns a panic in it into a *PanicError for stage.
+func guard(stage string, f func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &PanicError{Stage: stage, Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return f()
 }

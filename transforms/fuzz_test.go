@@ -63,7 +63,12 @@ func FuzzParseChain(f *testing.F) {
 			if !errors.As(err, &e) {
 				t.Fatalf("ParseChain(%q) error is %T, not *s3err.Error: %v", payload, err, err)
 			}
-			if e.Status != http.StatusBadRequest || e.Code != "InvalidRequest" {
+			var pe *transforms.PanicError
+			if errors.As(err, &pe) {
+				if e.Status != http.StatusInternalServerError {
+					t.Fatalf("ParseChain(%q): a factory panic is %d, want 500", payload, e.Status)
+				}
+			} else if e.Status != http.StatusBadRequest || e.Code != "InvalidRequest" {
 				t.Fatalf("ParseChain(%q) = %d %s, want 400 InvalidRequest", payload, e.Status, e.Code)
 			}
 			if e.Message == "" {

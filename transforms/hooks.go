@@ -3,15 +3,17 @@ package transforms
 import "context"
 
 // A HeadTransform answers HEAD requests: Head edits obj as Apply would,
-// without the bytes (a HEAD has none), so a HEAD describes what a GET
-// would return. It reports whether the object's bytes would pass through
-// unchanged (as Unchanged does for Apply).
+// without the bytes (a HEAD has none), so that a HEAD describes what a GET
+// would return: the same headers, and through SetSize the same length when
+// the stage knows it from the headers alone, or Unchanged when the bytes
+// would pass through as they are.
 //
-// A stage without Head is assumed to change the bytes: its HEAD answer
-// keeps the headers but drops what described the original bytes.
+// A stage without Head is taken to change the bytes in a way only Apply
+// can tell: its HEAD answer keeps the headers but drops what described the
+// original bytes.
 type HeadTransform interface {
 	Transform
-	Head(ctx context.Context, obj *Object) (unchanged bool, err error)
+	Head(ctx context.Context, obj *Object) error
 }
 
 // ListEntry is one object of a listing, as ListObjects and ListObjectsV2
@@ -38,11 +40,11 @@ type ListTransform interface {
 func (c *Chain) Head(ctx context.Context, obj *Object) error {
 	c.prepare(obj)
 	for _, s := range c.stages {
-		err := byteRule(obj, s.t, func() (bool, error) {
+		err := s.run(obj, func() error {
 			if h, ok := s.t.(HeadTransform); ok {
 				return h.Head(ctx, obj)
 			}
-			return false, nil
+			return nil
 		})
 		if err != nil {
 			return stageError(s.name, err)
@@ -65,8 +67,11 @@ func (c *Chain) Lists() bool {
 func (c *Chain) List(ctx context.Context, entries []ListEntry) ([]ListEntry, error) {
 	for _, s := range c.stages {
 		if l, ok := s.t.(ListTransform); ok {
-			var err error
-			if entries, err = l.List(ctx, entries); err != nil {
+			err := s.guard(func() (err error) {
+				entries, err = l.List(ctx, entries)
+				return err
+			})
+			if err != nil {
 				return nil, stageError(s.name, err)
 			}
 		}

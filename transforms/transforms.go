@@ -31,8 +31,6 @@ type Object struct {
 	// Query holds the query parameters of the caller's request (for example
 	// the file_name that picks a ZIP entry). Never nil after Chain.Apply.
 	Query url.Values
-	// sizeSet records a SetSize by the current stage.
-	sizeSet bool
 	// Source gives random access to the stream's bytes when whoever started
 	// the chain can offer it (the handler does, with ranged GETs of the
 	// original; the CLI does for a regular file), else nil. A stage that
@@ -40,16 +38,30 @@ type Object struct {
 	// instead of reading the stream. The Chain clears it after a stage that
 	// changes bytes, since it no longer describes the stream.
 	Source Source
+
+	// What the current stage has said of its output: set by SetSize and
+	// Unchanged, cleared by the Chain before each stage.
+	sizeSet, unchanged bool
 }
 
-// SetSize states the length of the stage's output. Assigning Size does the
-// same when the value changes; SetSize also confirms a length equal to the
-// input's (a transform that replaces bytes one for one), which the Chain
-// would otherwise drop as describing the old bytes.
+// SetSize states the length of the stage's output, in Apply or in Head.
+// It is the one way to keep a length after a stage that changes bytes:
+// whatever Size holds when such a stage returns is otherwise dropped, since
+// it described the input. A stage that replaces bytes one for one calls
+// SetSize(obj.Size).
 func (o *Object) SetSize(n int64) {
 	o.Size = n
 	o.sizeSet = true
 }
+
+// Unchanged states that this time the stage hands on its input byte for
+// byte, in Apply or in Head: the Chain then keeps everything that
+// describes the bytes (Size, ETag, checksums, Source), which it otherwise
+// drops after every stage. A stage that decides per object (decompress
+// passing through data in no format it knows, access control letting a
+// clean document through) calls it; one that never changes bytes is a
+// Preserver instead.
+func (o *Object) Unchanged() { o.unchanged = true }
 
 // Source is random access to a stream's bytes, of a known size.
 type Source interface {
@@ -83,23 +95,20 @@ func (f Func) Apply(ctx context.Context, obj *Object, r io.Reader) (io.Reader, e
 	return f(ctx, obj, r)
 }
 
-// A Preserver is a Transform whose output bytes are its input bytes: it may
-// observe the stream or edit headers, but it changes no byte. For such a
-// stage the Chain keeps Size, ETag, checksums and Source, which it otherwise
-// drops after every stage (unless the stage set them anew) because they
-// describe bytes the stage changed.
+// A Preserver is a Transform that never changes a byte: it may observe
+// the stream or edit headers. Being one is a promise made before any
+// request, which lets whoever serves the chain plan with it: the original
+// is asked for just the Range the caller wants, and S3 judges the caller's
+// conditions. Every Apply and Head of a Preserver counts as Unchanged.
+//
+// A stage that must see the whole object to decide (access control) is not
+// a Preserver, even when what it hands on is its input: a decision taken on
+// a range could be dodged by asking for the object in slices. It calls
+// Unchanged instead.
 type Preserver interface {
 	Transform
 	PreservesBytes() bool
 }
-
-// Unchanged marks r, returned from Apply, as the stage's input handed on
-// byte for byte: for this request the Chain treats the stage as a
-// Preserver and keeps what describes the bytes. A stage that decides per
-// object (decompress passing through data in no known format) returns it.
-func Unchanged(r io.Reader) io.Reader { return unchanged{r} }
-
-type unchanged struct{ io.Reader }
 
 // byteHeaders name the headers that describe the exact bytes of a stream;
 // once a stage may change the bytes they are false and are dropped.

@@ -167,13 +167,14 @@ func (t *Transform) Apply(_ context.Context, obj *transforms.Object, r io.Reader
 	}
 	f := t.choose(head, obj)
 	switch {
-	case len(head) == 0:
-		return transforms.Unchanged(br), nil // nothing to decompress
+	case len(head) == 0: // nothing to decompress
+		obj.Unchanged()
+		return br, nil
 	case f == "" && t.opts.Unknown == "refuse":
-		return nil, s3err.New(http.StatusBadRequest, "UnexpectedContent",
-			"decompress: %q is in no format this access point decompresses (%s)", obj.Key, formatList(t.accepted()))
+		return nil, refused(obj, t.accepted())
 	case f == "":
-		return transforms.Unchanged(br), nil
+		obj.Unchanged()
+		return br, nil
 	}
 	if f == Zip {
 		return t.openZip(obj, br, in)
@@ -186,15 +187,31 @@ func (t *Transform) Apply(_ context.Context, obj *transforms.Object, r io.Reader
 	return out, nil
 }
 
-// Head describes the decompressed object for a HEAD request, which has no
-// bytes to sniff: the format comes from the options, Content-Encoding or
-// the key's suffix, and the headers change as Apply would change them.
-// The decompressed length is left unknown: the HEAD event's presigned URL
-// allows no ranged read to find it.
-func (t *Transform) Head(_ context.Context, obj *transforms.Object) (bool, error) {
-	f := t.choose(nil, obj)
-	if f == "" {
-		return true, nil // would pass through unchanged
+// Head describes the decompressed object for a HEAD request as Apply
+// would: the format comes from the first bytes when the original can be
+// read (obj.Source), else from the options, Content-Encoding or the key's
+// suffix, and the headers change as Apply changes them.
+func (t *Transform) Head(_ context.Context, obj *transforms.Object) error {
+	var head []byte
+	if obj.Source != nil {
+		head = make([]byte, magicLen)
+		n, err := obj.Source.ReadAt(head, 0)
+		if err != nil && err != io.EOF {
+			return err
+		}
+		head = head[:n]
+		if n == 0 {
+			obj.Unchanged() // nothing to decompress
+			return nil
+		}
+	}
+	f := t.choose(head, obj)
+	switch {
+	case f == "" && t.opts.Unknown == "refuse":
+		return refused(obj, t.accepted())
+	case f == "":
+		obj.Unchanged() // would pass through as it is
+		return nil
 	}
 	name := innerName(obj.Key, f)
 	if f == Zip {
@@ -205,7 +222,13 @@ func (t *Transform) Head(_ context.Context, obj *transforms.Object) (bool, error
 		}
 	}
 	setDecodedHeaders(obj, name)
-	return false, nil
+	return nil
+}
+
+// refused is the answer for an object in no format the access point takes.
+func refused(obj *transforms.Object, accepted []Format) error {
+	return s3err.New(http.StatusBadRequest, "UnexpectedContent",
+		"decompress: %q is in no format this access point decompresses (%s)", obj.Key, formatList(accepted))
 }
 
 // accepted is the list of formats this transform may decompress.

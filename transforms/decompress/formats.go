@@ -58,7 +58,7 @@ func (t *Transform) open(f Format, r io.Reader, in *source, obj *transforms.Obje
 		if err != nil {
 			return nil, err
 		}
-		obj.Size = int64(len(block))
+		obj.SetSize(int64(len(block)))
 		dec = bytes.NewReader(block)
 	case Bzip2:
 		z := newParallelBzip2(r) // blocks decoded in parallel; concatenated streams too

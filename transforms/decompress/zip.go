@@ -44,7 +44,7 @@ func (t *Transform) openZip(obj *transforms.Object, r io.Reader, in *source) (io
 		}
 		return nil, err
 	}
-	obj.Size = int64(f.UncompressedSize64)
+	obj.SetSize(int64(f.UncompressedSize64))
 	setDecodedHeaders(obj, path.Base(f.Name))
 	return &output{r: rc, format: Zip, max: t.opts.MaxOutputBytes, ratio: t.opts.MaxRatio, close: func() {
 		rc.Close()

@@ -25,8 +25,8 @@ func NewAccessControl(opts Options) *AccessControl { return &AccessControl{opts:
 // it lets through is the original byte for byte: a Preserver's chain has
 // the caller's Range sent to the original, and a decision taken on a
 // slice could be dodged by asking for the document in slices. It sees the
-// whole object on every request, and returns it as transforms.Unchanged,
-// so its length and ETag stay.
+// whole object on every request, and says it is Unchanged when it lets it
+// through, so its length and ETag stay.
 
 // denied is the answer AWS's access control function gives.
 func denied(found detect.Set) error {
@@ -96,7 +96,8 @@ func (t *AccessControl) Apply(ctx context.Context, obj *transforms.Object, r io.
 		w.out = c
 	}
 	keep = true
-	return transforms.Unchanged(&spooled{Reader: f.Reader(), f: f}), nil
+	obj.Unchanged()
+	return &spooled{Reader: f.Reader(), f: f}, nil
 }
 
 // spooled reads the spooled object and releases the file on Close.
@@ -112,7 +113,8 @@ func (s *spooled) Close() error { return s.f.Close() }
 // unchanged, with FAIL it refuses it.
 func encodedObject(pass bool, name string, obj *transforms.Object, r io.Reader) (io.Reader, error) {
 	if pass {
-		return transforms.Unchanged(r), nil
+		obj.Unchanged()
+		return r, nil
 	}
 	return nil, unexpectedEncoded(name, obj)
 }

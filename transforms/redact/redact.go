@@ -128,7 +128,8 @@ func (t *Redact) Apply(ctx context.Context, obj *transforms.Object, r io.Reader)
 	head := w.buf[:min(w.n, sniffLen)]
 	if !isText(head, w.eof && w.n <= sniffLen) {
 		if pass {
-			return transforms.Unchanged(io.MultiReader(bytes.NewReader(w.buf[:w.n]), r)), nil
+			obj.Unchanged()
+			return io.MultiReader(bytes.NewReader(w.buf[:w.n]), r), nil
 		}
 		return nil, unexpected("redact")
 	}
@@ -141,8 +142,6 @@ func (t *Redact) Apply(ctx context.Context, obj *transforms.Object, r io.Reader)
 	// stays, and is confirmed so the answer keeps its Content-Length.
 	if t.opts.MaskMode == Mask && len(t.opts.MaskCharacter) == 1 {
 		obj.SetSize(obj.Size)
-	} else {
-		obj.Size = -1
 	}
 	rr := &redactReader{w: w, mode: t.opts.MaskMode, mask: []byte(t.opts.MaskCharacter), pass: pass}
 	if remote != nil {

@@ -262,6 +262,9 @@ func (k *kit) checkInput(in *Input) {
 	if base.err == nil && !k.skip(CheckHeaders) {
 		k.checkHeaders(in, base)
 	}
+	if base.err == nil && !in.WantErr && !k.skip(CheckHead) {
+		k.checkHead(in, base)
+	}
 	if !k.skip(CheckReadSizes) {
 		k.checkReadSizes(in, base)
 	}
@@ -416,7 +419,7 @@ func checksum(header string, data []byte) string {
 var byteHeaders = []string{
 	"Content-Length", "Content-Md5", "Content-Range", "Etag",
 	"X-Amz-Checksum-Crc32", "X-Amz-Checksum-Crc32c", "X-Amz-Checksum-Crc64nvme",
-	"X-Amz-Checksum-Sha1", "X-Amz-Checksum-Sha256", "X-Amz-Mp-Parts-Count",
+	"X-Amz-Checksum-Sha1", "X-Amz-Checksum-Sha256", "X-Amz-Checksum-Type", "X-Amz-Mp-Parts-Count",
 }
 
 // checkHeaders checks that the Object after a complete read describes the
@@ -431,6 +434,11 @@ func (k *kit) checkHeaders(in *Input, base outcome) {
 	st := base.afterRead
 	if st.Size >= 0 && st.Size != int64(len(out)) {
 		k.fail(CheckHeaders, in.Name, 0, "Object.Size is %d but the output is %d bytes; set -1 when unknown", st.Size, len(out))
+	}
+	if st.Size < 0 && !same {
+		if n := k.assignedSize(in); n >= 0 {
+			k.fail(CheckHeaders, in.Name, 0, "Apply assigned Object.Size = %d, which the Chain drops: state a length with Object.SetSize (output is %d bytes)", n, len(out))
+		}
 	}
 	for _, name := range byteHeaders {
 		v := st.Header.Get(name)
@@ -465,6 +473,77 @@ func (k *kit) checkHeaders(in *Input, base outcome) {
 	}
 	if !reflect.DeepEqual(base.afterApply, base.afterRead) {
 		k.fail(CheckHeaders, in.Name, 0, "Object changed while the output was read (after Apply: %v; after the read: %v); the handler may already have sent the headers, so edit Object in Apply", base.afterApply, base.afterRead)
+	}
+}
+
+// assignedSize applies the transform outside a Chain and returns the Size
+// it left if it assigned one (rather than SetSize, whose length the Chain
+// would have kept), else -1.
+func (k *kit) assignedSize(in *Input) int64 {
+	t, err := k.subject()
+	if err != nil || t == nil {
+		return -1
+	}
+	obj := newObject(in)
+	var r io.Reader
+	err = guardPanic(func() (err error) {
+		r, err = t.Apply(context.Background(), obj, bytes.NewReader(in.Data))
+		return err
+	})
+	if c, ok := r.(io.Closer); ok {
+		c.Close()
+	}
+	if err != nil || obj.Size == int64(len(in.Data)) {
+		return -1
+	}
+	return obj.Size
+}
+
+// guardPanic calls f, turning a panic into an error.
+func guardPanic(f func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("panic: %v", v)
+		}
+	}()
+	return f()
+}
+
+// checkHead checks that a HEAD through the transform describes what a GET
+// gives: the same headers (Content-Type, Content-Encoding, metadata, ...),
+// no byte header (ETag, a checksum) that differs from the GET's, and a
+// length only when it is the GET body's. Head is given the original as a
+// Source, as the serving core gives it when it can read the original.
+func (k *kit) checkHead(in *Input, base outcome) {
+	t, err := k.subject()
+	if err != nil || t == nil {
+		return
+	}
+	obj := newObject(in)
+	obj.Source = bytes.NewReader(in.Data)
+	if err := transforms.ChainOf("subject", t).Head(context.Background(), obj); err != nil {
+		k.fail(CheckHead, in.Name, 0, "Head failed where Apply and the read succeeded: %v", err)
+		return
+	}
+	got := base.afterRead
+	if obj.Size >= 0 && obj.Size != int64(len(base.data)) {
+		k.fail(CheckHead, in.Name, 0, "Head says the length is %d, but a GET gives %d bytes", obj.Size, len(base.data))
+	}
+	names := map[string]bool{}
+	for name := range obj.Header {
+		names[name] = true
+	}
+	for name := range got.Header {
+		names[name] = true
+	}
+	for name := range names {
+		hv, av := obj.Header.Values(name), got.Header.Values(name)
+		if slices.Contains(byteHeaders, name) && len(hv) == 0 {
+			continue // Head may not know what only the bytes tell
+		}
+		if !slices.Equal(hv, av) {
+			k.fail(CheckHead, in.Name, 0, "Head gives %s %q, but Apply %q: a HEAD must describe what a GET returns (implement transforms.HeadTransform)", name, hv, av)
+		}
 	}
 }
 

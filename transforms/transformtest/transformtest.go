@@ -73,6 +73,7 @@ const (
 	CheckReadSizes   = "read-sizes"   // output, error or Object edits depend on read sizes
 	CheckHeaders     = "headers"      // Object describes bytes the output does not have
 	CheckPreserver   = "preserver"    // a Preserver changed bytes
+	CheckHead        = "head"         // Head describes other headers or another length than Apply
 	CheckSourceError = "source-error" // a source error was swallowed or not wrapped
 	CheckCancel      = "cancel"       // cancellation not honoured within Timeout
 	CheckClose       = "close"        // Close hangs, fails, or use after Close hangs
@@ -208,7 +209,17 @@ func (c chainTransform) Apply(ctx context.Context, obj *transforms.Object, r io.
 	if err != nil {
 		return nil, err
 	}
+	obj.Unchanged() // the chain has already applied its own rules
 	return out, nil
+}
+
+// Head runs the chain's HEAD hooks.
+func (c chainTransform) Head(ctx context.Context, obj *transforms.Object) error {
+	if err := c.c.Head(ctx, obj); err != nil {
+		return err
+	}
+	obj.Unchanged() // the chain has already applied its own rules
+	return nil
 }
 
 func (c chainTransform) PreservesBytes() bool { return c.c.PreservesBytes() }

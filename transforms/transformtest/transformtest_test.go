@@ -82,14 +82,29 @@ type upperReader struct{ r io.Reader }
 
 func (u upperReader) Read(p []byte) (int, error) {
 	n, err := u.r.Read(p)
-	copy(p[:n], bytes.ToUpper(p[:n]))
+	for i, c := range p[:n] {
+		if 'a' <= c && c <= 'z' {
+			p[i] = c - 'a' + 'A'
+		}
+	}
 	return n, err
 }
 
-var upper = transforms.Func(func(_ context.Context, obj *transforms.Object, r io.Reader) (io.Reader, error) {
+// upper upper-cases ASCII letters, keeping the length, and says so for
+// GET and HEAD alike.
+var upper upperT
+
+type upperT struct{}
+
+func (upperT) Apply(ctx context.Context, obj *transforms.Object, r io.Reader) (io.Reader, error) {
+	return upperReader{r}, upperT{}.Head(ctx, obj)
+}
+
+func (upperT) Head(_ context.Context, obj *transforms.Object) error {
 	obj.Header.Set("Content-Type", "text/plain; charset=utf-8")
-	return upperReader{r}, nil
-})
+	obj.SetSize(obj.Size)
+	return nil
+}
 
 // pipeUpper does its work in a goroutine, writing to an io.Pipe; closing
 // the *io.PipeReader it returns stops the goroutine.
@@ -119,7 +134,7 @@ var spool = transforms.Func(func(ctx context.Context, obj *transforms.Object, r 
 		os.Remove(f.Name())
 		return nil, fmt.Errorf("spooling the input: %w", err)
 	}
-	obj.Size = n
+	obj.SetSize(n)
 	return &spooled{f}, nil
 })
 
@@ -351,7 +366,7 @@ func TestCatchesWrongSize(t *testing.T) {
 		return upperReader{r}, nil
 	})
 	e := check(t, transformtest.Value(tr), quick())
-	requireViolation(t, e, transformtest.CheckHeaders, "Object.Size is 1000 but the output is 13 bytes")
+	requireViolation(t, e, transformtest.CheckHeaders, "Apply assigned Object.Size = 1000", "SetSize")
 	requireViolation(t, e, transformtest.CheckHeaders, "stale Content-Length 1000")
 }
 
@@ -440,4 +455,35 @@ func TestCatchesBufferingWithASmallBound(t *testing.T) {
 	cfg.MaxHeapGrowth, cfg.LargeSize = 1<<20, 0
 	e := check(t, transformtest.Value(tr), cfg)
 	requireViolation(t, e, transformtest.CheckMemory, "live heap grew", "bound 1.0 MiB")
+}
+
+func TestCatchesHeadThatDisagreesWithApply(t *testing.T) {
+	// Apply changes Content-Type but there is no Head: a HEAD would say
+	// the original's type.
+	noHead := transforms.Func(func(ctx context.Context, obj *transforms.Object, r io.Reader) (io.Reader, error) {
+		return upper.Apply(ctx, obj, r)
+	})
+	e := check(t, transformtest.Value(noHead), quick())
+	requireViolation(t, e, transformtest.CheckHead, "Content-Type", "implement transforms.HeadTransform")
+
+	// Head states a length the GET body does not have.
+	e = check(t, transformtest.Value(wrongHeadSize{}), quick())
+	requireViolation(t, e, transformtest.CheckHead, "Head says the length is")
+}
+
+// wrongHeadSize doubles its input but its Head keeps the input's length.
+type wrongHeadSize struct{}
+
+func (wrongHeadSize) Apply(_ context.Context, obj *transforms.Object, r io.Reader) (io.Reader, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	obj.SetSize(int64(2 * len(data)))
+	return bytes.NewReader(append(data, data...)), nil
+}
+
+func (wrongHeadSize) Head(_ context.Context, obj *transforms.Object) error {
+	obj.SetSize(obj.Size)
+	return nil
 }
