@@ -28,6 +28,7 @@ import (
 	"strings"
 
 	"github.com/olkit/olkit/s3err"
+	"github.com/olkit/olkit/serve"
 	"github.com/olkit/olkit/transforms"
 )
 
@@ -105,28 +106,29 @@ func runChain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintf(stderr, "olkit run: --query: %v\n", err)
 		return 2
 	}
-	chain, err := transforms.ParseChain(*payload)
-	if err != nil {
-		return fail(stderr, err)
+	chain, opts, e := serve.ParsePayload(*payload)
+	if e != nil {
+		return fail(stderr, e)
 	}
-	obj := &transforms.Object{Key: *key, Header: http.Header(header), Size: -1, Query: q}
+	origin := &localOrigin{r: stdin, header: http.Header(header), size: -1}
 	if f, ok := stdin.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 			// A file redirected to stdin can be read at any offset (a ZIP
 			// needs its directory, at the end), from where it stands.
 			if pos, err := f.Seek(0, io.SeekCurrent); err == nil {
-				obj.Size = fi.Size() - pos
-				obj.Source = io.NewSectionReader(f, pos, obj.Size)
+				origin.size = fi.Size() - pos
+				origin.src = io.NewSectionReader(f, pos, origin.size)
 			}
 		}
 	}
-	out, err := chain.Apply(ctx, obj, stdin)
+	resp, err := serve.Serve(ctx, &serve.Request{Method: http.MethodGet, Key: *key, Query: q, Header: http.Header{},
+		Chain: chain, Options: opts, Origin: origin})
 	if err != nil {
 		return fail(stderr, err)
 	}
-	defer out.Close()
+	defer resp.Close()
 	w := bufio.NewWriterSize(stdout, 64<<10)
-	if _, err := io.Copy(w, out); err != nil {
+	if _, err := io.Copy(w, resp.Body); err != nil {
 		w.Flush()
 		return fail(stderr, err)
 	}
@@ -134,22 +136,46 @@ func runChain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return fail(stderr, fmt.Errorf("writing standard output: %w", err))
 	}
 	if *show {
-		printHeaders(stderr, obj)
+		printHeaders(stderr, resp)
 	}
 	return 0
 }
 
-func printHeaders(w io.Writer, obj *transforms.Object) {
-	names := make([]string, 0, len(obj.Header))
-	for n := range obj.Header {
+// localOrigin is the original read from standard input: a stream, with
+// random access when it is a regular file.
+type localOrigin struct {
+	r      io.Reader
+	header http.Header
+	size   int64
+	src    *io.SectionReader
+}
+
+func (o *localOrigin) Fetch(context.Context, serve.Fetch) (*serve.Original, error) {
+	return &serve.Original{Status: http.StatusOK, Header: o.header, Size: o.size, Body: io.NopCloser(o.r)}, nil
+}
+
+func (o *localOrigin) Open(context.Context, string, int64) (serve.Source, error) {
+	if o.src == nil {
+		return nil, nil
+	}
+	return nopSource{o.src}, nil
+}
+
+type nopSource struct{ *io.SectionReader }
+
+func (nopSource) Close() error { return nil }
+
+func printHeaders(w io.Writer, resp *serve.Response) {
+	names := make([]string, 0, len(resp.Header))
+	for n := range resp.Header {
 		names = append(names, n)
 	}
 	slices.Sort(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "%s: %s\n", n, strings.Join(obj.Header[n], ", "))
+		fmt.Fprintf(w, "%s: %s\n", n, strings.Join(resp.Header[n], ", "))
 	}
-	if obj.Size >= 0 {
-		fmt.Fprintf(w, "Content-Length: %d\n", obj.Size)
+	if resp.Size >= 0 {
+		fmt.Fprintf(w, "Content-Length: %d\n", resp.Size)
 	}
 }
 

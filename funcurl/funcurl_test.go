@@ -22,7 +22,6 @@ import (
 	"github.com/olkit/olkit/funcurl"
 	"github.com/olkit/olkit/internal/fakes3"
 	"github.com/olkit/olkit/internal/heappeak"
-	"github.com/olkit/olkit/lambda"
 	"github.com/olkit/olkit/s3err"
 	"github.com/olkit/olkit/transforms"
 	_ "github.com/olkit/olkit/transforms/builtin"
@@ -51,10 +50,8 @@ func setup(t *testing.T, payload string) *env {
 	srv := fakes3.New(t)
 	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("fn", "fn", "")}
 	presigner := funcurl.NewPresigner(cfg, func(o *s3.Options) { o.BaseEndpoint, o.UsePathStyle = aws.String(srv.URL), true })
-	h := lambda.New(nil)
-	h.DefaultPayload = ""
-	h.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
-	handler := funcurl.Wrap(&funcurl.Server{Handler: h, Presigner: presigner, Bucket: "b", Payload: payload})
+	handler := funcurl.Wrap(&funcurl.Server{Presigner: presigner, Bucket: "b", Payload: payload,
+		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	return &env{s3: srv, invoke: func(r *events.LambdaFunctionURLRequest) (*events.LambdaFunctionURLStreamingResponse, error) {
 		return handler(context.Background(), r)
 	}}

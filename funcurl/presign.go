@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/olkit/olkit/lambda"
 	"github.com/olkit/olkit/writeresponse"
 )
 
@@ -60,6 +59,6 @@ func Main() {
 	if err != nil {
 		fail(err)
 	}
-	srv := &Server{Handler: lambda.New(nil), Presigner: NewPresigner(cfg), Bucket: bucket}
+	srv := &Server{Presigner: NewPresigner(cfg), Bucket: bucket, Payload: os.Getenv("OLKIT_TRANSFORMS")}
 	awslambda.Start(Wrap(srv))
 }

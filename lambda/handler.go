@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/olkit/olkit/s3err"
+	"github.com/olkit/olkit/serve"
 	"github.com/olkit/olkit/writeresponse"
 )
 
@@ -52,6 +53,13 @@ type Handler struct {
 	// (the default) or "pii-access-control", from OLKIT_AWS_PAYLOAD_TRANSFORM.
 	AWSPayloadTransform string
 }
+
+// Options are re-exported from the serving core for the payload's
+// "response" object.
+type Options = serve.Options
+
+// DefaultMaxSpoolBytes is the default for Options.MaxSpoolBytes.
+const DefaultMaxSpoolBytes = serve.DefaultMaxSpoolBytes
 
 // New returns a Handler answering through r, with the chain fallback from
 // OLKIT_TRANSFORMS and JSON logs on standard error (CloudWatch in Lambda).
@@ -110,10 +118,12 @@ func (h *Handler) Invoke(ctx context.Context, event []byte) ([]byte, error) {
 // the answer went through WGOR and this only records its status; for HEAD
 // and List it is the answer itself.
 type Result struct {
-	StatusCode   int               `json:"statusCode"`
-	ErrorCode    string            `json:"errorCode,omitempty"`
-	ErrorMessage string            `json:"errorMessage,omitempty"`
-	Headers      map[string]string `json:"headers,omitempty"`
+	StatusCode   int    `json:"statusCode"`
+	ErrorCode    string `json:"errorCode,omitempty"`
+	ErrorMessage string `json:"errorMessage,omitempty"`
+	// Headers are a HEAD answer's headers: strings, and the numbers and
+	// booleans AWS documents as such (Content-Length is a number).
+	Headers map[string]any `json:"headers,omitempty"`
 	// ListResultXML is a List answer: S3's ListBucketResult XML.
 	ListResultXML string `json:"listResultXml,omitempty"`
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/olkit/olkit/s3err"
+	"github.com/olkit/olkit/serve"
 	"github.com/olkit/olkit/transforms"
 )
 
@@ -24,14 +25,16 @@ func (h *Handler) listObjects(ctx context.Context, inputURL string, headers map[
 	if e != nil {
 		return errorResult(e), nil
 	}
-	resp, err := fetch{}.do(ctx, h.HTTPClient, inputURL, headers)
+	header := http.Header{}
+	for k, v := range headers {
+		header.Add(k, v)
+	}
+	origin := &serve.URLOrigin{Client: h.HTTPClient, URL: inputURL, Header: header}
+	resp, err := origin.Fetch(ctx, serve.Fetch{})
 	if err != nil {
-		return errorResult(s3err.Wrap(err, http.StatusInternalServerError, "InternalError", "olkit could not list the original bucket: %v", err)), nil
+		return errorResult(s3err.From(err)), nil
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		return errorResult(originalError(resp)), nil
-	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxListing+1))
 	if err != nil {
 		return errorResult(s3err.Wrap(err, http.StatusInternalServerError, "InternalError", "olkit could not read the listing: %v", err)), nil

@@ -65,6 +65,15 @@ func From(err error) *Error {
 	return Wrap(err, http.StatusInternalServerError, "InternalError", "%s", err.Error())
 }
 
+// WireCode is the code to send: Code when WGOR and S3's error XML accept
+// it, else the usual code for the status.
+func (e *Error) WireCode() string {
+	if ValidCode(e.Code) {
+		return e.Code
+	}
+	return CodeFor(e.Status)
+}
+
 var codePattern = regexp.MustCompile(`^[A-Z][a-zA-Z]+$`)
 
 // ValidCode reports whether code is acceptable to WriteGetObjectResponse,

@@ -1,4 +1,4 @@
-package lambda
+package serve
 
 import (
 	"context"
@@ -24,17 +24,16 @@ const maxSkip = 256 << 10
 // to the first answer's ETag with If-Match, so an object that changes while
 // it is read fails the request instead of mixing two versions.
 type rangeSource struct {
-	ctx     context.Context
-	client  *http.Client
-	url     string
-	headers map[string]string
-	etag    string
-	size    int64
+	ctx    context.Context
+	origin *URLOrigin
+	url    string
+	etag   string
+	size   int64
 
 	mu    sync.Mutex
 	body  io.ReadCloser
 	pos   int64 // offset of body's next byte
-	total int64 // bytes read over all ranges, for the log
+	total int64 // bytes read over all ranges, skipped ones included
 }
 
 func (s *rangeSource) Size() int64 { return s.size }
@@ -81,7 +80,7 @@ func (s *rangeSource) seek(off int64) error {
 }
 
 func (s *rangeSource) open(off int64) error {
-	req, err := originalRequest(s.ctx, s.url, s.headers)
+	req, err := s.origin.request(s.ctx, s.url)
 	if err != nil {
 		return err
 	}
@@ -89,7 +88,7 @@ func (s *rangeSource) open(off int64) error {
 	if s.etag != "" {
 		req.Header.Set("If-Match", s.etag)
 	}
-	resp, err := s.client.Do(req)
+	resp, err := s.origin.Client.Do(req)
 	if err != nil {
 		return redactURL(err)
 	}
@@ -117,8 +116,8 @@ func (s *rangeSource) drop() {
 	}
 }
 
-// read returns how many bytes the ranges have read.
-func (s *rangeSource) read() int64 {
+// BytesRead is how many bytes the ranges have read, for the log.
+func (s *rangeSource) BytesRead() int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.total

@@ -1,4 +1,4 @@
-package lambda
+package serve
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/olkit/olkit/conditions"
 	"github.com/olkit/olkit/s3err"
 	"github.com/olkit/olkit/s3range"
 )
@@ -38,12 +39,12 @@ func partRange(n int, size int64) *byteRange {
 
 // parseAsk reads Range (header, or query parameter as S3 also accepts it),
 // partNumber and checksum mode from the caller's request.
-func parseAsk(headers map[string]string, query url.Values) (ask, *s3err.Error) {
+func parseAsk(get conditions.Lookup, query url.Values) (ask, *s3err.Error) {
 	var a ask
-	if v, ok := lookupHeader(headers, "x-amz-checksum-mode"); ok && strings.EqualFold(v, "ENABLED") {
+	if v, ok := get("x-amz-checksum-mode"); ok && strings.EqualFold(v, "ENABLED") {
 		a.checksum = true
 	}
-	raw, hasRange := lookupHeader(headers, "Range")
+	raw, hasRange := get("Range")
 	if !hasRange && query.Has("Range") {
 		raw, hasRange = query.Get("Range"), true
 	}

@@ -1,4 +1,4 @@
-package lambda
+package serve
 
 import (
 	"bytes"
@@ -40,8 +40,12 @@ func newRangeServer(t *testing.T, data []byte) *rangeServer {
 }
 
 func (s *rangeServer) source() *rangeSource {
-	return &rangeSource{ctx: context.Background(), client: http.DefaultClient, url: s.URL + "/obj",
-		headers: map[string]string{}, etag: `"v1"`, size: int64(len(s.data))}
+	o := &URLOrigin{Client: http.DefaultClient, URL: s.URL + "/obj", SourceURL: s.URL + "/obj", Header: http.Header{}}
+	src, err := o.Open(context.Background(), `"v1"`, int64(len(s.data)))
+	if err != nil {
+		panic(err)
+	}
+	return src.(*rangeSource)
 }
 
 func TestRangeSourceReadsAnywhere(t *testing.T) {
@@ -67,7 +71,7 @@ func TestRangeSourceReadsAnywhere(t *testing.T) {
 	assert.Equal(t, int64(2), srv.requests.Load())
 	check(900_000, 10) // far forward
 	assert.Equal(t, int64(3), srv.requests.Load())
-	assert.Equal(t, int64(4096*16+10+10+10+100_000), src.read(), "bytes read, skipped ones included")
+	assert.Equal(t, int64(4096*16+10+10+10+100_000), src.BytesRead(), "bytes read, skipped ones included")
 
 	p := make([]byte, 100)
 	n, err := src.ReadAt(p, int64(len(data)-40))

@@ -1,4 +1,4 @@
-package lambda
+package serve
 
 import (
 	"errors"
@@ -19,15 +19,21 @@ import (
 // is spooled (up to the range's end for bytes=a-b, else all of it, parts
 // included, since their answer states the total) to a
 // temporary file of at most MaxSpoolBytes, and the range cut from that.
-func (rq *request) cutRange(ans *answer, r *byteRange, o Options) *s3err.Error {
+//
+// For a HEAD there is no stream: the range is resolved against a known
+// length, and left unapplied when the length is unknown.
+func (ans *answer) cutRange(r *byteRange, o Options, head bool) *s3err.Error {
 	total := ans.size
+	if head && total < 0 {
+		return nil
+	}
 	var spooled *spool.File
 	if total < 0 {
 		upTo := int64(-1) // all: a part's answer states the total and the parts count
 		if r.First >= 0 && r.Last >= 0 && r.part == 0 {
 			upTo = r.Last + 1
 		}
-		sp, complete, err := rq.spoolOutput(ans.body, upTo, o.MaxSpoolBytes)
+		sp, complete, err := ans.spoolOutput(upTo, o.MaxSpoolBytes)
 		var le *spool.LimitError
 		switch {
 		case errors.As(err, &le):
@@ -51,9 +57,11 @@ func (rq *request) cutRange(ans *answer, r *byteRange, o Options) *s3err.Error {
 		return e
 	}
 	n := last - first + 1
-	if spooled != nil {
+	switch {
+	case head: // no body to cut
+	case spooled != nil:
 		ans.body = io.NewSectionReader(spooled, first, n)
-	} else {
+	default:
 		if _, err := io.CopyN(io.Discard, ans.body, first); err != nil {
 			return s3err.From(fmt.Errorf("skipping to byte %d of the transformed object: %w", first, err))
 		}
@@ -71,12 +79,13 @@ func (rq *request) cutRange(ans *answer, r *byteRange, o Options) *s3err.Error {
 // spoolOutput copies r into a new temporary file, up to upTo bytes (all
 // when negative), and reports whether r ended. The file is released when
 // the request ends.
-func (rq *request) spoolOutput(r io.Reader, upTo, limit int64) (*spool.File, bool, error) {
+func (ans *answer) spoolOutput(upTo, limit int64) (*spool.File, bool, error) {
+	r := ans.body
 	sp, err := spool.New("", limit)
 	if err != nil {
 		return nil, false, err
 	}
-	rq.cleanup = append(rq.cleanup, func() { sp.Close() })
+	ans.resp.onClose(func() { sp.Close() })
 	if upTo < 0 {
 		_, err = io.Copy(sp, r)
 		return sp, err == nil, err
@@ -103,7 +112,7 @@ func (rq *request) spoolOutput(r io.Reader, upTo, limit int64) (*spool.File, boo
 // it before the first byte; past MaxSpoolBytes the answer goes without a
 // checksum (S3 validates one only when present). Spooling also gives the
 // answer a real Content-Length.
-func (rq *request) addChecksum(ans *answer, alg string, o Options) *s3err.Error {
+func (ans *answer) addChecksum(alg string, o Options) *s3err.Error {
 	if alg == "" {
 		alg = checksum.CRC32
 	}
@@ -116,7 +125,7 @@ func (rq *request) addChecksum(ans *answer, alg string, o Options) *s3err.Error 
 	if err != nil {
 		return s3err.From(err)
 	}
-	rq.cleanup = append(rq.cleanup, func() { sp.Close() })
+	ans.resp.onClose(func() { sp.Close() })
 	buf := make([]byte, 256<<10)
 	for {
 		n, err := ans.body.Read(buf)

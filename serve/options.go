@@ -1,4 +1,4 @@
-package lambda
+package serve
 
 import (
 	"bytes"
@@ -6,9 +6,10 @@ import (
 	"fmt"
 
 	"github.com/olkit/olkit/s3err"
+	"github.com/olkit/olkit/transforms"
 )
 
-// Options shape how the handler serves a chain's output; an access point
+// Options shape how Serve serves a chain's output; an access point
 // sets them in its payload's "response" object:
 //
 //	{"transforms":[...],"response":{"maxSpoolBytes":1073741824}}
@@ -27,8 +28,20 @@ type Options struct {
 // DefaultMaxSpoolBytes is the default for Options.MaxSpoolBytes.
 const DefaultMaxSpoolBytes = 512 << 20
 
-// parseOptions reads the payload's "response" object.
-func parseOptions(raw json.RawMessage) (Options, *s3err.Error) {
+// withDefaults fills the zero fields.
+func (o Options) withDefaults() Options {
+	if o.MaxSpoolBytes <= 0 {
+		o.MaxSpoolBytes = DefaultMaxSpoolBytes
+	}
+	if o.PartSize <= 0 {
+		o.PartSize = partSize
+	}
+	return o
+}
+
+// ParseOptions reads a payload's "response" object (nil: the defaults).
+// A fault is a 400 InvalidRequest naming it.
+func ParseOptions(raw json.RawMessage) (Options, *s3err.Error) {
 	o := Options{MaxSpoolBytes: DefaultMaxSpoolBytes, PartSize: partSize}
 	if len(raw) == 0 || string(raw) == "null" {
 		return o, nil
@@ -48,4 +61,17 @@ func parseOptions(raw json.RawMessage) (Options, *s3err.Error) {
 		return o, s3err.InvalidRequest("olkit: the payload's response option partSize: %s is below 1 KiB", fmt.Sprint(o.PartSize))
 	}
 	return o, nil
+}
+
+// ParsePayload builds the chain and the serving options an access point's
+// payload describes (see transforms.ParseChain; its "response" object
+// holds the Options). Faults are 400 InvalidRequest naming them, or a 500
+// for a plugin that panicked on its options.
+func ParsePayload(payload string) (*transforms.Chain, Options, *s3err.Error) {
+	chain, err := transforms.ParseChain(payload)
+	if err != nil {
+		return nil, Options{}, s3err.From(err)
+	}
+	opts, e := ParseOptions(chain.ResponseOptions())
+	return chain, opts, e
 }
