@@ -21,6 +21,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/olkit/olkit/s3err"
@@ -29,10 +30,10 @@ import (
 )
 
 // Presigner makes presigned URLs for the original object, signed with the
-// function's own credentials.
+// function's own credentials; *presign.Signer is one.
 type Presigner interface {
-	PresignGet(ctx context.Context, bucket, key string) (string, error)
-	PresignHead(ctx context.Context, bucket, key string) (string, error)
+	GetURL(ctx context.Context, bucket, key, versionID string) (string, error)
+	HeadURL(ctx context.Context, bucket, key, versionID string) (string, error)
 }
 
 // Server is the http.Handler of the function URL.
@@ -49,7 +50,9 @@ type Server struct {
 	// Logger receives a line for each failed request; nil is standard error.
 	Logger *slog.Logger
 
-	seq atomic.Int64
+	seq   atomic.Int64
+	sizes *serve.SizeCache
+	once  sync.Once
 }
 
 // defaultClient fetches originals as stored: never transparently
@@ -97,17 +100,20 @@ func (s *Server) request(r *http.Request, key string) (*serve.Request, *s3err.Er
 	if e != nil {
 		return nil, e
 	}
-	get, err := s.Presigner.PresignGet(r.Context(), s.Bucket, key)
+	version := r.URL.Query().Get("versionId")
+	get, err := s.Presigner.GetURL(r.Context(), s.Bucket, key, version)
 	if err != nil {
 		return nil, s3err.Wrap(err, http.StatusInternalServerError, "InternalError", "olkit could not sign its request for the original: %v", err)
 	}
 	origin := &serve.URLOrigin{Client: s.client(), URL: get, SourceURL: get, Header: http.Header{}}
 	if r.Method == http.MethodHead {
-		if origin.URL, err = s.Presigner.PresignHead(r.Context(), s.Bucket, key); err != nil {
+		if origin.URL, err = s.Presigner.HeadURL(r.Context(), s.Bucket, key, version); err != nil {
 			return nil, s3err.Wrap(err, http.StatusInternalServerError, "InternalError", "olkit could not sign its request for the original: %v", err)
 		}
 	}
-	return &serve.Request{Method: r.Method, Key: key, Query: r.URL.Query(), Header: r.Header, Chain: chain, Options: opts, Origin: origin}, nil
+	s.once.Do(func() { s.sizes = serve.NewSizeCache(0) })
+	return &serve.Request{Method: r.Method, Key: key, Query: r.URL.Query(), Header: r.Header, Chain: chain, Options: opts,
+		Origin: origin, Sizes: s.sizes, Scope: s.Bucket}, nil
 }
 
 func (s *Server) client() *http.Client {

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"compress/gzip"
 	"hash/crc32"
 	"io"
 	"log/slog"
 	"net/http"
 	"os/exec"
+	"strconv"
 	"testing"
 	"time"
 
@@ -22,6 +24,7 @@ import (
 	"github.com/olkit/olkit/funcurl"
 	"github.com/olkit/olkit/internal/fakes3"
 	"github.com/olkit/olkit/internal/heappeak"
+	"github.com/olkit/olkit/presign"
 	"github.com/olkit/olkit/s3err"
 	"github.com/olkit/olkit/transforms"
 	_ "github.com/olkit/olkit/transforms/builtin"
@@ -49,7 +52,7 @@ type env struct {
 func setup(t *testing.T, payload string) *env {
 	srv := fakes3.New(t)
 	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("fn", "fn", "")}
-	presigner := funcurl.NewPresigner(cfg, func(o *s3.Options) { o.BaseEndpoint, o.UsePathStyle = aws.String(srv.URL), true })
+	presigner := presign.New(cfg, func(o *s3.Options) { o.BaseEndpoint, o.UsePathStyle = aws.String(srv.URL), true })
 	handler := funcurl.Wrap(&funcurl.Server{Presigner: presigner, Bucket: "b", Payload: payload,
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	return &env{s3: srv, invoke: func(r *events.LambdaFunctionURLRequest) (*events.LambdaFunctionURLStreamingResponse, error) {
@@ -173,4 +176,30 @@ func gzipped(t *testing.T, data []byte) []byte {
 	out, err := cmd.Output()
 	require.NoError(t, err)
 	return out
+}
+
+func TestHeadThroughDecompressStatesTheGETLength(t *testing.T) {
+	e := setup(t, `{"transforms":[{"name":"decompress"}]}`)
+	plain := bytes.Repeat([]byte("id,name\n1,ada\n"), 10_000)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(plain)
+	zw.Close()
+	e.s3.Put("b/doc.csv.gz", fakes3.Object{Header: http.Header{"Etag": {`"z"`}, "Content-Type": {"application/gzip"}},
+		Size: int64(gz.Len()), Body: func() io.Reader { return bytes.NewReader(gz.Bytes()) }})
+
+	head := get("/doc.csv.gz", nil)
+	head.RequestContext.HTTP.Method = http.MethodHead
+	resp, err := e.invoke(head)
+	require.NoError(t, err)
+	require.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, strconv.Itoa(len(plain)), resp.Headers["Content-Length"], "HEAD states the decompressed length")
+	headETag := resp.Headers["Etag"]
+
+	resp, err = e.invoke(get("/doc.csv.gz", nil))
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.Equal(t, plain, body)
+	assert.Equal(t, headETag, resp.Headers["Etag"], "HEAD and GET agree on the ETag")
 }

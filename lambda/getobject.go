@@ -53,7 +53,7 @@ func (h *Handler) getObject(ctx context.Context, ev *events.S3ObjectLambdaEvent)
 
 	work, cancel := h.workContext(ctx)
 	defer cancel()
-	req, e := h.serveRequest(ev, http.MethodGet, ev.GetObjectContext.InputS3URL)
+	req, e := h.serveRequest(work, ev, http.MethodGet, ev.GetObjectContext.InputS3URL)
 	if e != nil {
 		return rq.fail(ctx, e)
 	}
@@ -75,9 +75,11 @@ func (h *Handler) getObject(ctx context.Context, ev *events.S3ObjectLambdaEvent)
 
 // serveRequest turns an event into the serving core's request: the key and
 // query from userRequest.url, the caller's headers, the chain from the
-// payload, and the original through the presigned inputURL, whose
-// random access (ranged GETs) a GET's URL allows.
-func (h *Handler) serveRequest(ev *events.S3ObjectLambdaEvent, method, inputURL string) (*serve.Request, *s3err.Error) {
+// payload, and the original through the presigned inputURL. A GET's URL
+// also gives random access (ranged GETs); a HEAD's allows HEAD only, so a
+// HEAD reads through the supporting access point with the function's own
+// role, when it has one.
+func (h *Handler) serveRequest(ctx context.Context, ev *events.S3ObjectLambdaEvent, method, inputURL string) (*serve.Request, *s3err.Error) {
 	chain, opts, e := h.chainFor(ev.Configuration.Payload)
 	if e != nil {
 		return nil, e
@@ -88,10 +90,19 @@ func (h *Handler) serveRequest(ev *events.S3ObjectLambdaEvent, method, inputURL 
 		header.Add(k, v)
 	}
 	origin := &serve.URLOrigin{Client: h.HTTPClient, URL: inputURL, Header: header}
-	if method == http.MethodGet {
+	supporting := ev.Configuration.SupportingAccessPointARN
+	switch {
+	case method == http.MethodGet:
 		origin.SourceURL = inputURL
+	case h.Originals != nil && supporting != "":
+		u, err := h.Originals.GetURL(ctx, supporting, key, query.Get("versionId"))
+		if err != nil {
+			return nil, s3err.Wrap(err, http.StatusInternalServerError, "InternalError", "olkit could not sign its read of the original: %v", err)
+		}
+		origin.SourceURL = u
 	}
-	return &serve.Request{Method: method, Key: key, Query: query, Header: header, Chain: chain, Options: opts, Origin: origin}, nil
+	return &serve.Request{Method: method, Key: key, Query: query, Header: header, Chain: chain, Options: opts,
+		Origin: origin, Sizes: h.Sizes, Scope: supporting}, nil
 }
 
 // chainFor builds the chain and its serving options from the payload, or

@@ -18,6 +18,7 @@ import (
 	awslambda "github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/config"
 
+	"github.com/olkit/olkit/presign"
 	"github.com/olkit/olkit/s3err"
 	"github.com/olkit/olkit/serve"
 	"github.com/olkit/olkit/writeresponse"
@@ -48,6 +49,15 @@ type Handler struct {
 	// DeadlineMargin is how long before the context's deadline the handler
 	// gives up and answers with an error.
 	DeadlineMargin time.Duration
+	// Originals signs the function's own reads of originals, through the
+	// supporting access point with the function's role: a HEAD through a
+	// chain that changes bytes reads the object to learn its length (the
+	// HEAD event's URL is signed for HEAD only). Nil: no such reads, and
+	// such a HEAD answers from the size cache or 501.
+	Originals Originals
+	// Sizes remembers the length of every output a GET read to the end,
+	// so a HEAD after it is free. New makes one per process.
+	Sizes *serve.SizeCache
 	// AWSPayloadTransform runs a payload in the flat form of AWS's
 	// Comprehend PII functions ({"pii_entity_types":[...], ...}): "redact"
 	// (the default) or "pii-access-control", from OLKIT_AWS_PAYLOAD_TRANSFORM.
@@ -66,7 +76,8 @@ const DefaultMaxSpoolBytes = serve.DefaultMaxSpoolBytes
 func New(r Responder) *Handler {
 	return &Handler{
 		Responder:           r,
-		HTTPClient:          &http.Client{Transport: &http.Transport{DisableCompression: true, Proxy: http.ProxyFromEnvironment}},
+		HTTPClient:          presign.Client(),
+		Sizes:               serve.NewSizeCache(0),
 		DefaultPayload:      os.Getenv("OLKIT_TRANSFORMS"),
 		Logger:              slog.New(slog.NewJSONHandler(os.Stderr, nil)),
 		DeadlineMargin:      DefaultDeadlineMargin,
@@ -81,7 +92,15 @@ func NewFromEnv(ctx context.Context) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lambda: loading AWS configuration: %w", err)
 	}
-	return New(writeresponse.New(cfg, writeresponse.WithEndpoint(writeresponse.EndpointFromEnv()))), nil
+	h := New(writeresponse.New(cfg, writeresponse.WithEndpoint(writeresponse.EndpointFromEnv())))
+	h.Originals = presign.New(cfg)
+	return h, nil
+}
+
+// Originals presigns GetObject with the function's own role;
+// *presign.Signer is one.
+type Originals interface {
+	GetURL(ctx context.Context, bucket, key, versionID string) (string, error)
 }
 
 // Main runs the function under the Lambda runtime, with whatever

@@ -19,7 +19,7 @@ import (
 func (h *Handler) headObject(ctx context.Context, ev *events.S3ObjectLambdaEvent) (*Result, error) {
 	work, cancel := h.workContext(ctx)
 	defer cancel()
-	req, e := h.serveRequest(ev, http.MethodHead, ev.HeadObjectContext.InputS3URL)
+	req, e := h.serveRequest(work, ev, http.MethodHead, ev.HeadObjectContext.InputS3URL)
 	if e != nil {
 		return errorResult(e), nil
 	}

@@ -41,6 +41,12 @@ type Request struct {
 	Options Options
 	// Origin is where the original object comes from.
 	Origin Origin
+	// Sizes, when set, remembers the output's length from every GET read
+	// to the end, for the HEADs that follow; Scope names the origin in its
+	// keys (the supporting access point, the bucket), so two origins with
+	// the same key and ETag do not share an entry.
+	Sizes *SizeCache
+	Scope string
 }
 
 // Fetch is how Serve asks the origin for the original.
@@ -233,6 +239,17 @@ func (p *planned) run(ctx context.Context, req *Request, resp *Response) error {
 			return conditions.Failed()
 		}
 	}
+	if obj.Size < 0 && (p.head || p.ask.rng != nil && p.rng == "") {
+		// A HEAD states the length the GET will have, never none; a range
+		// states the total, which downloaders need to plan their parts.
+		n, err := p.length(ctx, req, orig, resp)
+		switch {
+		case err == nil:
+			obj.Size = n
+		case p.head || !isLengthUnknown(err):
+			return err
+		}
+	}
 	ans := &answer{status: orig.Status, header: obj.Header, body: out, size: obj.Size, resp: resp}
 	if p.rng == "" {
 		ans.status = http.StatusOK
@@ -254,7 +271,46 @@ func (p *planned) run(ctx context.Context, req *Request, resp *Response) error {
 	if p.head {
 		return nil
 	}
-	return ans.prime()
+	if err := ans.prime(); err != nil {
+		return err
+	}
+	if !p.preserve && p.ask.rng == nil {
+		p.record(req, orig, resp)
+	}
+	return nil
+}
+
+// length is what a HEAD through a chain that changes bytes learns of the
+// output's length: from the cache a GET filled, else by running the chain
+// over the original and counting (the answer is then cached too).
+func (p *planned) length(ctx context.Context, req *Request, orig *Original, resp *Response) (int64, error) {
+	key := sizeKey(req, p.chain, orig.Header)
+	if n, ok := req.Sizes.get(key); ok {
+		return n, nil
+	}
+	if resp.src == nil {
+		return 0, lengthUnknown()
+	}
+	n, err := measure(ctx, p.chain, req.Key, req.Query, orig, resp.src)
+	if err != nil {
+		return 0, err
+	}
+	req.Sizes.put(key, n)
+	return n, nil
+}
+
+// record has the length of a whole answer cached once it is known: now,
+// or when the body has been read to its end.
+func (p *planned) record(req *Request, orig *Original, resp *Response) {
+	key := sizeKey(req, p.chain, orig.Header)
+	if req.Sizes == nil || key == "" {
+		return
+	}
+	if resp.Size >= 0 {
+		req.Sizes.put(key, resp.Size)
+		return
+	}
+	resp.Body = &recordAtEOF{r: resp.Body, done: func(n int64) { req.Sizes.put(key, n) }}
 }
 
 // attachSource offers the stages random access to the original when the

@@ -26,9 +26,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/olkit/olkit/lambda"
 	"github.com/olkit/olkit/localemu"
+	"github.com/olkit/olkit/presign"
 
 	_ "github.com/olkit/olkit/transforms/builtin"
 	"github.com/olkit/olkit/writeresponse"
@@ -88,6 +90,9 @@ func builtin(srv *localemu.Server) localemu.Invoker {
 	ak := srv.AccessKeys()[0]
 	awsCfg := aws.Config{Region: srv.Config.Region, Credentials: credentials.NewStaticCredentialsProvider(ak, srv.Config.Credentials[ak], "")}
 	h := lambda.New(writeresponse.New(awsCfg, writeresponse.WithEndpoint(srv.Config.Endpoint)))
+	// The function's own role, reading through supporting access points.
+	h.Originals = presign.New(awsCfg, func(o *s3.Options) { o.BaseEndpoint = aws.String(srv.Config.Endpoint) })
+	h.HTTPClient = presign.ClientFor(srv.Config.Endpoint)
 	return localemu.Func(h.Invoke)
 }
 

@@ -8,6 +8,7 @@ package fakes3
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -71,6 +72,8 @@ type Server struct {
 	ranges  int
 	wgors   []WGOR
 	seq     atomic.Int64
+	// ownReads counts GETs of GetURL's URLs.
+	ownReads atomic.Int64
 }
 
 // New starts a Server that is closed when the test ends.
@@ -153,6 +156,20 @@ func (s *Server) Event(key, payload string, headers map[string]string) events.S3
 	}
 }
 
+// GetURL plays the function's own role reading through the supporting
+// access point: a URL this server answers for key (the access point is
+// taken to be this server's one bucket). GETs of it are counted, as
+// OwnReads reports.
+func (s *Server) GetURL(_ context.Context, accessPoint, key, _ string) (string, error) {
+	if accessPoint == "" {
+		return "", fmt.Errorf("fakes3: no supporting access point")
+	}
+	return s.PresignedURL(key, nil) + "&x-fakes3-own=1", nil
+}
+
+// OwnReads is how many GETs of GetURL's URLs the server has answered.
+func (s *Server) OwnReads() int64 { return s.ownReads.Load() }
+
 // HeadEvent returns a HeadObject event for key.
 func (s *Server) HeadEvent(key, payload string, headers map[string]string) events.S3ObjectLambdaEvent {
 	ev := s.Event(key, payload, headers)
@@ -221,6 +238,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/xml")
 		io.WriteString(w, s.ListXML)
 	case r.Method == http.MethodGet, r.Method == http.MethodHead:
+		if r.URL.Query().Has("x-fakes3-own") {
+			s.ownReads.Add(1)
+		}
 		s.serveGet(w, r)
 	default:
 		writeError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "fakes3 serves GET and WGOR only")

@@ -24,6 +24,7 @@ func New(t testing.TB, logs io.Writer) (*fakes3.Server, *lambda.Handler) {
 	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}
 	h := lambda.New(writeresponse.New(cfg, writeresponse.WithEndpoint(srv.URL)))
 	h.DefaultPayload = ""
+	h.Originals = srv // the function's own role, reading through the supporting access point
 	if logs == nil {
 		logs = io.Discard
 	}

@@ -3,6 +3,7 @@ package objectlambda
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -68,10 +69,12 @@ func (inv *invocation) get() {
 
 // headAnswer is a HEAD function's JSON answer.
 type headAnswer struct {
-	StatusCode   int               `json:"statusCode"`
-	ErrorCode    string            `json:"errorCode"`
-	ErrorMessage string            `json:"errorMessage"`
-	Headers      map[string]string `json:"headers"`
+	StatusCode   int    `json:"statusCode"`
+	ErrorCode    string `json:"errorCode"`
+	ErrorMessage string `json:"errorMessage"`
+	// Headers are strings, numbers or booleans, as AWS documents the HEAD
+	// answer (Content-Length is a number).
+	Headers map[string]any `json:"headers"`
 }
 
 // head runs HeadObject through the function and renders its JSON answer.
@@ -88,10 +91,19 @@ func (inv *invocation) head() {
 		return
 	}
 	for k, v := range a.Headers {
-		inv.w.Header().Set(k, v)
+		inv.w.Header().Set(k, headerValue(v))
 	}
 	inv.w.WriteHeader(statusOr(a.StatusCode, http.StatusOK))
 	inv.logInvocation("HeadObject", a.StatusCode, 0)
+}
+
+// headerValue writes a HEAD answer's header value: a JSON number in
+// decimal (never 2.2e+07), a boolean or string as it is.
+func headerValue(v any) string {
+	if f, ok := v.(float64); ok {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
 }
 
 // listAnswer is a List function's JSON answer.

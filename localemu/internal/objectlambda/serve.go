@@ -134,6 +134,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				h.serveAccessPoint(w, r, ap, route)
 				return
 			}
+			if bucket, ok := h.supportingAccessPoint(route); ok {
+				h.serveSupporting(w, r, route, bucket)
+				return
+			}
 		}
 		h.cfg.API.ServeHTTP(w, r)
 	}
@@ -153,6 +157,33 @@ func (h *Handler) lookup(route s3api.Route) (*AccessPoint, bool) {
 		return h.aps.get(m[1])
 	}
 	return nil, false
+}
+
+// supportingAccessPoint finds the bucket an S3 access point ARN names, as
+// the host an SDK makes of it ("<name>-<account>"): the emulator's
+// supporting access points are named after their buckets (see the events'
+// supportingAccessPointArn), which is how a function reads an original
+// with its own role.
+func (h *Handler) supportingAccessPoint(route s3api.Route) (string, bool) {
+	m := arnHost.FindStringSubmatch(route.Bucket)
+	if !route.VirtualHost || m == nil || m[2] != h.cfg.Account {
+		return "", false
+	}
+	return m[1], true
+}
+
+// serveSupporting serves a request through a supporting access point as
+// the same request to its bucket.
+func (h *Handler) serveSupporting(w http.ResponseWriter, r *http.Request, route s3api.Route, bucket string) {
+	auth, err := h.cfg.Auth.Verify(r, route.Bucket)
+	if err != nil {
+		h.cfg.API.Fail(w, r, route, err)
+		return
+	}
+	defer auth.Body.Close()
+	pass := route
+	pass.Bucket, pass.VirtualHost = bucket, false
+	h.cfg.API.ServeRoute(w, r, pass, auth)
 }
 
 // serveAccessPoint authenticates as S3 does (the signature covers what the

@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -143,7 +144,7 @@ func (h *Handler) Resolve(r *http.Request) (Route, error) {
 		host = hst
 	}
 	path := r.URL.Path
-	if b, ok := strings.CutSuffix(strings.ToLower(host), "."+h.cfg.Domain); ok && b != "" {
+	if b, ok := virtualHost(strings.ToLower(host), h.cfg.Domain); ok {
 		rt.Bucket, rt.VirtualHost = b, true
 		rt.Key = strings.TrimPrefix(path, "/")
 	} else {
@@ -158,6 +159,24 @@ func (h *Handler) Resolve(r *http.Request) (Route, error) {
 	}
 	rt.Op = operation(r, rt)
 	return rt, nil
+}
+
+// arnLabel is the first label SDKs make of an access point ARN:
+// "<name>-<account>".
+var arnLabel = regexp.MustCompile(`^[a-z0-9-]+-[0-9]{12}$`)
+
+// virtualHost takes the bucket (or access point) from a virtual host:
+// "<bucket>.<domain>", or the host an SDK makes of an access point ARN on
+// an endpoint given by address, "<name>-<account>.127.0.0.1", which no
+// domain covers.
+func virtualHost(host, domain string) (string, bool) {
+	if b, ok := strings.CutSuffix(host, "."+domain); ok && b != "" {
+		return b, true
+	}
+	if label, rest, ok := strings.Cut(host, "."); ok && net.ParseIP(rest) != nil && arnLabel.MatchString(label) {
+		return label, true
+	}
+	return "", false
 }
 
 // errorDoc is S3's error document.
