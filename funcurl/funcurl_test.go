@@ -2,9 +2,9 @@ package funcurl_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
-	"compress/gzip"
 	"hash/crc32"
 	"io"
 	"log/slog"
