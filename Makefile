@@ -6,7 +6,7 @@ GOARCH ?= arm64
 BOOTSTRAP_PKG ?= ./cmd/bootstrap
 GOFLAGS_LAMBDA = CGO_ENABLED=0 GOOS=linux GOARCH=$(GOARCH)
 
-.PHONY: build test build-OlkitFunction build-OlkitUrlFunction
+.PHONY: build test build-OlkitFunction build-OlkitUrlFunction local-funcurl
 
 build:
 	mkdir -p bin/$(GOARCH)
@@ -23,3 +23,11 @@ build-OlkitFunction:
 # The function URL function, for accounts without S3 Object Lambda.
 build-OlkitUrlFunction:
 	$(GOFLAGS_LAMBDA) go build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(ARTIFACTS_DIR)/bootstrap ./cmd/funcurl
+
+# The function URL function for this machine, to run under the local
+# emulator: go run ./cmd/localemu --config deploy/localemu-funcurl.json
+# (deploy/README.md). lambda.norpc: the streamed function URL response
+# needs it.
+LOCAL_BIN ?= bin/local
+local-funcurl:
+	CGO_ENABLED=0 go build -tags lambda.norpc -trimpath -o $(LOCAL_BIN)/funcurl/bootstrap ./cmd/funcurl

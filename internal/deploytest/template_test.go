@@ -1,5 +1,7 @@
-// Package deploytest checks the SAM template against the code: what
-// cfn-lint cannot know.
+// Package deploytest checks the SAM template against the code and the
+// docs: what cfn-lint cannot know. Some tests read template.yaml as YAML;
+// most read it as CloudFormation receives it, translated by the SAM
+// translator and evaluated for one set of parameters (cfn_test.go).
 package deploytest
 
 import (
