@@ -3,6 +3,7 @@ package lambda_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -108,19 +109,37 @@ func TestListsPassThroughOrAreEdited(t *testing.T) {
 	assert.Equal(t, "InvalidRequest", res.ErrorCode)
 }
 
+// "test-upper-described" is test-upper with a HEAD hook: its headers are
+// known without the bytes, its length is not.
+func init() {
+	transforms.Register("test-upper-described", func(json.RawMessage) (transforms.Transform, error) { return describedUpper{}, nil })
+}
+
+type describedUpper struct{}
+
+func (describedUpper) Apply(ctx context.Context, obj *transforms.Object, r io.Reader) (io.Reader, error) {
+	return &upper{r}, describedUpper{}.Head(ctx, obj)
+}
+
+func (describedUpper) Head(_ context.Context, obj *transforms.Object) error {
+	obj.Header.Set("Content-Type", "text/plain")
+	return nil
+}
+
 func TestHeadLengthComesFromTheCacheAfterAGet(t *testing.T) {
+	const chain = `{"transforms":[{"name":"test-upper-described"}]}`
 	e := setup(t)
 	e.s3.Put("doc", bytesObject([]byte("hello, world"), http.Header{"Etag": {`"v1"`}}))
-	w, _, err := e.get(t, "doc", upperChain, nil)
+	w, _, err := e.get(t, "doc", chain, nil)
 	require.NoError(t, err)
-	head, err := e.h.Handle(context.Background(), e.s3.HeadEvent("doc", upperChain, nil))
+	head, err := e.h.Handle(context.Background(), e.s3.HeadEvent("doc", chain, nil))
 	require.NoError(t, err)
 	assert.Equal(t, int64(len(w.Body)), head.Headers["Content-Length"])
 	assert.Zero(t, e.s3.OwnReads(), "a HEAD after a whole GET reads nothing")
 
 	// A new ETag is a new object: the cached length is not used for it.
 	e.s3.Put("doc", bytesObject([]byte("hello"), http.Header{"Etag": {`"v2"`}}))
-	head, err = e.h.Handle(context.Background(), e.s3.HeadEvent("doc", upperChain, nil))
+	head, err = e.h.Handle(context.Background(), e.s3.HeadEvent("doc", chain, nil))
 	require.NoError(t, err)
 	assert.Equal(t, int64(5), head.Headers["Content-Length"])
 	assert.Equal(t, int64(1), e.s3.OwnReads())

@@ -217,7 +217,7 @@ func (p *planned) run(ctx context.Context, req *Request, resp *Response) error {
 	originalChecksum := checksum.Of(orig.Header)
 	var out io.Reader
 	if p.head {
-		if err := p.chain.Head(ctx, obj); err != nil {
+		if err := p.describe(ctx, obj, resp); err != nil {
 			return err
 		}
 	} else {
@@ -280,6 +280,25 @@ func (p *planned) run(ctx context.Context, req *Request, resp *Response) error {
 	return nil
 }
 
+// describe makes obj what a GET would answer, for a HEAD: through the
+// chain's HEAD hooks when every stage has one, else (a stage only Apply
+// can describe, such as access control, which must read the document to
+// know whether it answers 403) by running the chain over the original.
+func (p *planned) describe(ctx context.Context, obj *transforms.Object, resp *Response) error {
+	if p.chain.DescribesHead() {
+		return p.chain.Head(ctx, obj)
+	}
+	if resp.src == nil {
+		return lengthUnknown()
+	}
+	n, err := measure(ctx, p.chain, obj, resp.src)
+	if err != nil {
+		return err
+	}
+	obj.Size = n
+	return nil
+}
+
 // length is what a HEAD through a chain that changes bytes learns of the
 // output's length: from the cache a GET filled, else by running the chain
 // over the original and counting (the answer is then cached too).
@@ -291,7 +310,8 @@ func (p *planned) length(ctx context.Context, req *Request, orig *Original, resp
 	if resp.src == nil {
 		return 0, lengthUnknown()
 	}
-	n, err := measure(ctx, p.chain, req.Key, req.Query, orig, resp.src)
+	scratch := &transforms.Object{Key: req.Key, Header: orig.Header.Clone(), Size: orig.Size, Query: req.Query, Source: resp.src}
+	n, err := measure(ctx, p.chain, scratch, resp.src)
 	if err != nil {
 		return 0, err
 	}

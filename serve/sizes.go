@@ -93,13 +93,14 @@ func sizeKey(req *Request, chain *transforms.Chain, h http.Header) string {
 	return req.Scope + "\x00" + req.Key + "\x00" + etag + "\x00" + h.Get("X-Amz-Version-Id") + "\x00" + chain.Fingerprint()
 }
 
-// measure learns the length of the chain's output for a HEAD the slow way:
-// it runs the chain over the original, read through src, and counts. A
-// failure is the answer the GET would give (an access control's 403, a
-// corrupt archive's 400); running out of time is a 503 that says so.
-func measure(ctx context.Context, chain *transforms.Chain, key string, query map[string][]string, orig *Original, src Source) (int64, error) {
-	obj := &transforms.Object{Key: key, Header: orig.Header.Clone(), Size: orig.Size, Query: query, Source: src}
-	out, err := chain.Apply(ctx, obj, io.NewSectionReader(src, 0, orig.Size))
+// measure learns the length of the chain's output the slow way: it runs
+// the chain over the original, read through src, and counts; obj, which
+// describes the original, ends describing the output. A failure is the
+// answer the GET would give (an access control's 403, a corrupt archive's
+// 400); running out of time is a 503 that says so.
+func measure(ctx context.Context, chain *transforms.Chain, obj *transforms.Object, src Source) (int64, error) {
+	obj.Source = src
+	out, err := chain.Apply(ctx, obj, io.NewSectionReader(src, 0, src.Size()))
 	if err != nil {
 		return 0, err
 	}
@@ -144,4 +145,12 @@ func (r *recordAtEOF) Read(p []byte) (int, error) {
 		r.done(r.n)
 	}
 	return n, err
+}
+
+// Purge empties the cache.
+func (c *SizeCache) Purge() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.order.Init()
+	clear(c.byKey)
 }

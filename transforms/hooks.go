@@ -53,6 +53,19 @@ func (c *Chain) Head(ctx context.Context, obj *Object) error {
 	return nil
 }
 
+// DescribesHead reports whether the chain's HEAD hooks describe its output
+// without the bytes: every stage is a Preserver or a HeadTransform. When
+// one is neither, only Apply can tell what a GET would answer, so a HEAD
+// must run it.
+func (c *Chain) DescribesHead() bool {
+	for _, s := range c.stages {
+		if _, ok := s.t.(HeadTransform); !ok && !preserves(s.t) {
+			return false
+		}
+	}
+	return true
+}
+
 // Lists reports whether any stage edits listings.
 func (c *Chain) Lists() bool {
 	for _, s := range c.stages {

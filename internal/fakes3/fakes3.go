@@ -274,6 +274,11 @@ func (s *Server) serveGet(w http.ResponseWriter, r *http.Request) {
 	for k, v := range o.Header {
 		w.Header()[k] = v
 	}
+	if w.Header().Get("Content-Type") == "" {
+		// S3's type for an object stored without one; also keeps net/http
+		// from sniffing a type for a GET that a HEAD would not have.
+		w.Header().Set("Content-Type", "binary/octet-stream")
+	}
 	if status := conditions.Evaluate(conditions.FromHeader(r.Header), o.Header.Get("ETag"), lastModified(o.Header)); status != 0 {
 		if status == http.StatusNotModified {
 			w.WriteHeader(status)

@@ -215,6 +215,17 @@ func (t *Transform) Head(_ context.Context, obj *transforms.Object) error {
 	}
 	name := innerName(obj.Key, f)
 	if f == Zip {
+		if obj.Source != nil {
+			// The central directory names the entry and its length.
+			rc, file, err := t.zipEntry(obj, obj.Source)
+			if err != nil {
+				return err
+			}
+			rc.Close()
+			obj.SetSize(int64(file.UncompressedSize64))
+			setDecodedHeaders(obj, path.Base(file.Name))
+			return nil
+		}
 		if entry := obj.Query.Get("file_name"); entry != "" {
 			name = path.Base(entry)
 		} else if t.opts.Entry != "" {
