@@ -7,8 +7,11 @@ package s3range
 
 import (
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/olkit/olkit/s3err"
 )
 
 // Spec is one byte range as asked for.
@@ -104,4 +107,33 @@ func Apply(h string, size int64) (first, last int64, ok bool) {
 		return -1, 0, true
 	}
 	return first, last, true
+}
+
+// The answers S3 gives for what a caller asks of an object's bytes, the
+// same whoever applies the range: the handler on transformed bytes, the
+// emulator and the test S3 on stored ones.
+
+// ErrBoth is the answer to a Range together with a partNumber.
+func ErrBoth() *s3err.Error {
+	return s3err.InvalidRequest("Cannot specify both Range header and partNumber query parameter")
+}
+
+// ErrUnsatisfiable is the answer to a range no byte of the object is in.
+func ErrUnsatisfiable() *s3err.Error {
+	return s3err.New(http.StatusRequestedRangeNotSatisfiable, "InvalidRange", "The requested range is not satisfiable")
+}
+
+// ErrPartUnsatisfiable is the answer to a part the object does not have.
+func ErrPartUnsatisfiable() *s3err.Error {
+	return s3err.New(http.StatusRequestedRangeNotSatisfiable, "InvalidPartNumber", "The requested partnumber is not satisfiable")
+}
+
+// ParsePart reads a partNumber query parameter: 1 to 10,000, else S3's
+// 400 InvalidArgument.
+func ParsePart(s string) (int, *s3err.Error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 10000 {
+		return 0, s3err.New(http.StatusBadRequest, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive")
+	}
+	return n, nil
 }

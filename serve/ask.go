@@ -1,9 +1,7 @@
 package serve
 
 import (
-	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/olkit/olkit/conditions"
@@ -50,11 +48,11 @@ func parseAsk(get conditions.Lookup, query url.Values) (ask, *s3err.Error) {
 	}
 	if query.Has("partNumber") {
 		if hasRange {
-			return a, s3err.InvalidRequest("Cannot specify both Range header and partNumber query parameter")
+			return a, s3range.ErrBoth()
 		}
-		n, err := strconv.Atoi(query.Get("partNumber"))
-		if err != nil || n < 1 || n > 10000 {
-			return a, s3err.New(http.StatusBadRequest, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive")
+		n, e := s3range.ParsePart(query.Get("partNumber"))
+		if e != nil {
+			return a, e
 		}
 		a.part = n
 		return a, nil
@@ -90,9 +88,9 @@ func (r *byteRange) resolve(total int64) (first, last int64, e *s3err.Error) {
 
 func unsatisfiable(r *byteRange) *s3err.Error {
 	if r.part > 0 {
-		return s3err.New(http.StatusRequestedRangeNotSatisfiable, "InvalidPartNumber", "The requested partnumber is not satisfiable")
+		return s3range.ErrPartUnsatisfiable()
 	}
-	return s3err.New(http.StatusRequestedRangeNotSatisfiable, "InvalidRange", "The requested range is not satisfiable")
+	return s3range.ErrUnsatisfiable()
 }
 
 // contentRange formats the Content-Range of a partial answer.

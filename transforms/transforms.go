@@ -7,6 +7,18 @@
 // Register from init; importing it from a main package makes it available to
 // every payload, as database/sql drivers do.
 //
+// A stage describes its output in one way, the same for a GET (Apply) and
+// a HEAD (Head): it edits obj's headers, calls obj.SetSize when it knows
+// the output's length, and obj.Unchanged when this time it handed its
+// input on as it was. After each stage the Chain drops whatever still
+// describes the input's bytes (ETag, checksums, a length not stated), so a
+// stage that forgets never leaves a false header. A stage that never
+// changes a byte promises so once by being a Preserver, which lets the
+// server send the caller's Range and conditions to S3.
+//
+// A panic in any stage, on whatever goroutine its stream is read, becomes
+// a *PanicError for that one request: a plugin never ends the process.
+//
 // The package knows nothing of Lambda, HTTP servers or S3 requests: the same
 // Chain serves an Object Lambda access point, a function URL or the olkit CLI.
 package transforms

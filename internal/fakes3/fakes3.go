@@ -294,7 +294,8 @@ func (s *Server) serveGet(w http.ResponseWriter, r *http.Request) {
 	body := o.Body
 	if start, end, ok := s3range.Apply(r.Header.Get("Range"), o.Size); ok && status == http.StatusOK && o.Size >= 0 {
 		if start < 0 {
-			writeError(w, http.StatusRequestedRangeNotSatisfiable, "InvalidRange", "The requested range is not satisfiable")
+			e := s3range.ErrUnsatisfiable()
+			writeError(w, e.Status, e.Code, e.Message)
 			return
 		}
 		s.mu.Lock()

@@ -135,7 +135,7 @@ func (c *call) uploadPartCopy(u *store.Upload, n int) error {
 			return s3err.New(http.StatusBadRequest, "InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy")
 		}
 		if last, _ := strconv.ParseInt(rng[strings.LastIndex(rng, "-")+1:], 10, 64); last >= src.Size {
-			return s3err.New(http.StatusRequestedRangeNotSatisfiable, "InvalidRange", "The requested range is not satisfiable")
+			return s3range.ErrUnsatisfiable()
 		}
 		start, length = s, e-s+1
 	}

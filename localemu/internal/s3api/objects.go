@@ -202,7 +202,7 @@ func conditional(h http.Header, o *store.Object, prefix string) int {
 func (c *call) selectBytes(o *store.Object) (start, length int64, status int, err error) {
 	rng, pn := c.r.Header.Get("Range"), c.q.Get("partNumber")
 	if rng != "" && pn != "" {
-		return 0, 0, 0, s3err.InvalidRequest("Cannot specify both Range header and partNumber query parameter")
+		return 0, 0, 0, s3range.ErrBoth()
 	}
 	if pn != "" {
 		return c.selectPart(o, pn)
@@ -216,22 +216,22 @@ func (c *call) selectBytes(o *store.Object) (start, length int64, status int, er
 	}
 	if start < 0 {
 		c.w.Header().Set("Content-Range", "bytes */"+strconv.FormatInt(o.Size, 10))
-		return 0, 0, 0, s3err.New(http.StatusRequestedRangeNotSatisfiable, "InvalidRange", "The requested range is not satisfiable")
+		return 0, 0, 0, s3range.ErrUnsatisfiable()
 	}
 	return start, end - start + 1, http.StatusPartialContent, nil
 }
 
 func (c *call) selectPart(o *store.Object, pn string) (int64, int64, int, error) {
-	n, err := strconv.Atoi(pn)
-	if err != nil || n < 1 || n > 10000 {
-		return 0, 0, 0, s3err.New(http.StatusBadRequest, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive")
+	n, e := s3range.ParsePart(pn)
+	if e != nil {
+		return 0, 0, 0, e
 	}
 	sizes := o.PartSizes
 	if len(sizes) == 0 {
 		sizes = []int64{o.Size}
 	}
 	if n > len(sizes) {
-		return 0, 0, 0, s3err.New(http.StatusRequestedRangeNotSatisfiable, "InvalidPartNumber", "The requested partnumber is not satisfiable")
+		return 0, 0, 0, s3range.ErrPartUnsatisfiable()
 	}
 	var start int64
 	for _, s := range sizes[:n-1] {
