@@ -162,6 +162,7 @@ type planned struct {
 	head     bool
 	preserve bool   // the chain keeps the bytes: the origin judges conditions
 	rng      string // the Range the origin applies, or ""
+	at       int64  // the output offset the chain's output starts at
 }
 
 func plan(req *Request) (*planned, error) {
@@ -221,8 +222,7 @@ func (p *planned) run(ctx context.Context, req *Request, resp *Response) error {
 			return err
 		}
 	} else {
-		resp.in = &counter{r: orig.Body}
-		rc, err := p.chain.Apply(ctx, obj, resp.in)
+		rc, err := p.apply(ctx, obj, orig, resp)
 		if err != nil {
 			return err
 		}
@@ -250,7 +250,7 @@ func (p *planned) run(ctx context.Context, req *Request, resp *Response) error {
 			return err
 		}
 	}
-	ans := &answer{status: orig.Status, header: obj.Header, body: out, size: obj.Size, resp: resp}
+	ans := &answer{status: orig.Status, header: obj.Header, body: out, size: obj.Size, at: p.at, resp: resp}
 	if p.rng == "" {
 		ans.status = http.StatusOK
 		if p.ask.rng != nil {
@@ -278,6 +278,36 @@ func (p *planned) run(ctx context.Context, req *Request, resp *Response) error {
 		p.record(req, orig, resp)
 	}
 	return nil
+}
+
+// apply runs the chain for a GET: from where the caller's range starts
+// when the chain can start there (Chain.ApplyAt: decompress with a
+// checkpoint index), so the range costs what it spans; else from the
+// first byte, over the original's stream.
+func (p *planned) apply(ctx context.Context, obj *transforms.Object, orig *Original, resp *Response) (io.ReadCloser, error) {
+	if r := p.ask.rng; r != nil && p.rng == "" && resp.src != nil {
+		off := r.First
+		if off < 0 {
+			off = -r.Suffix
+		}
+		rc, ok, err := p.chain.ApplyAt(ctx, obj, off)
+		if err != nil {
+			return nil, err
+		}
+		if ok && obj.Size < 0 {
+			rc.Close()
+			return nil, fmt.Errorf("the chain started its output at byte %d but did not state its length (a RangeTransform must call SetSize)", off)
+		}
+		if ok {
+			p.at = max(0, off)
+			if off < 0 && obj.Size >= 0 {
+				p.at = max(0, obj.Size+off)
+			}
+			return rc, nil
+		}
+	}
+	resp.in = &counter{r: orig.Body}
+	return p.chain.Apply(ctx, obj, resp.in)
 }
 
 // describe makes obj what a GET would answer, for a HEAD: through the
@@ -393,6 +423,7 @@ type answer struct {
 	header http.Header
 	body   io.Reader
 	size   int64
+	at     int64 // the output offset body starts at
 	resp   *Response
 }
 

@@ -61,8 +61,10 @@ func (ans *answer) cutRange(r *byteRange, o Options, head bool) *s3err.Error {
 	case head: // no body to cut
 	case spooled != nil:
 		ans.body = io.NewSectionReader(spooled, first, n)
+	case first < ans.at:
+		return s3err.From(fmt.Errorf("the transformed object's stream starts at byte %d, after the range's first byte %d", ans.at, first))
 	default:
-		if _, err := io.CopyN(io.Discard, ans.body, first); err != nil {
+		if _, err := io.CopyN(io.Discard, ans.body, first-ans.at); err != nil {
 			return s3err.From(fmt.Errorf("skipping to byte %d of the transformed object: %w", first, err))
 		}
 		ans.body = io.LimitReader(ans.body, n)

@@ -169,27 +169,41 @@ func preserves(t Transform) bool {
 func (c *Chain) Apply(ctx context.Context, obj *Object, r io.Reader) (io.ReadCloser, error) {
 	c.prepare(obj)
 	out := &output{r: r}
-	for _, s := range c.stages {
+	if err := out.through(ctx, obj, c.stages); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// through runs the output on through stages' Apply; on error it closes
+// what it holds.
+func (o *output) through(ctx context.Context, obj *Object, stages []stage) error {
+	for _, s := range stages {
 		err := s.run(obj, func() error {
-			next, err := s.t.Apply(ctx, obj, out.r)
+			next, err := s.t.Apply(ctx, obj, o.r)
 			if err != nil {
 				return err
 			}
-			if next == nil {
-				return errors.New("returned no reader")
-			}
-			if cl, ok := next.(io.Closer); ok {
-				out.closers = append(out.closers, &stageCloser{name: s.name, c: cl})
-			}
-			out.r = &stageReader{name: s.name, r: next}
-			return nil
+			return o.push(s.name, next)
 		})
 		if err != nil {
-			out.Close()
-			return nil, stageError(s.name, err)
+			o.Close()
+			return stageError(s.name, err)
 		}
 	}
-	return out, nil
+	return nil
+}
+
+// push makes next, returned by the named stage, the output.
+func (o *output) push(name string, next io.Reader) error {
+	if next == nil {
+		return errors.New("returned no reader")
+	}
+	if cl, ok := next.(io.Closer); ok {
+		o.closers = append(o.closers, &stageCloser{name: name, c: cl})
+	}
+	o.r = &stageReader{name: name, r: next}
+	return nil
 }
 
 // run runs one of the stage's hooks (Apply or Head) under the rule both

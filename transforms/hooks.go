@@ -1,6 +1,9 @@
 package transforms
 
-import "context"
+import (
+	"context"
+	"io"
+)
 
 // A HeadTransform answers HEAD requests: Head edits obj as Apply would,
 // without the bytes (a HEAD has none), so that a HEAD describes what a GET
@@ -90,4 +93,61 @@ func (c *Chain) List(ctx context.Context, entries []ListEntry) ([]ListEntry, err
 		}
 	}
 	return entries, nil
+}
+
+// A RangeTransform can start its output at any offset without producing
+// what comes before it, reading its input at random through obj.Source
+// (decompress does, with a checkpoint index into the compressed object),
+// so that a ranged GET costs what the range costs, not what its offset
+// costs.
+type RangeTransform interface {
+	Transform
+	// ApplyAt is Apply from output byte off on. It describes obj as Apply
+	// would and needs the output's whole length, which it states with
+	// SetSize. ok false means it cannot this time (no Source, a format it
+	// cannot seek in): the caller then uses Apply.
+	ApplyAt(ctx context.Context, obj *Object, off int64) (r io.Reader, ok bool, err error)
+}
+
+// ApplyAt is Apply from output byte off on, when the chain can start
+// there: its first stage is a RangeTransform that can this time, and every
+// later stage a Preserver. ok false means it cannot, and nothing was done.
+func (c *Chain) ApplyAt(ctx context.Context, obj *Object, off int64) (_ io.ReadCloser, ok bool, _ error) {
+	if len(c.stages) == 0 {
+		return nil, false, nil
+	}
+	first := c.stages[0]
+	rt, isRange := first.t.(RangeTransform)
+	if !isRange {
+		return nil, false, nil
+	}
+	for _, s := range c.stages[1:] {
+		if !preserves(s.t) {
+			return nil, false, nil
+		}
+	}
+	c.prepare(obj)
+	trial := *obj // obj stays as it was unless the stage can
+	trial.Header = obj.Header.Clone()
+	out := &output{}
+	err := first.run(&trial, func() error {
+		next, can, err := rt.ApplyAt(ctx, &trial, off)
+		if err != nil || !can {
+			return err
+		}
+		ok = true
+		return out.push(first.name, next)
+	})
+	if err != nil {
+		out.Close()
+		return nil, false, stageError(first.name, err)
+	}
+	if !ok {
+		return nil, false, nil
+	}
+	*obj = trial
+	if err := out.through(ctx, obj, c.stages[1:]); err != nil {
+		return nil, true, err
+	}
+	return out, true, nil
 }
