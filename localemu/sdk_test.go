@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -253,12 +254,10 @@ func TestSDKAuthErrors(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "v", string(b))
 
-	old := s3.NewPresignClient(c, func(o *s3.PresignOptions) {
-		o.ClientOptions = append(o.ClientOptions, func(o *s3.Options) {})
-	})
+	// Signed an hour ago, valid for a second: expired, with no waiting.
+	old := s3.NewPresignClient(c, func(o *s3.PresignOptions) { o.Presigner = signedAgo{v4.NewSigner(), time.Hour} })
 	req, err = old.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("auth"), Key: aws.String("k")}, s3.WithPresignExpires(time.Second))
 	require.NoError(t, err)
-	time.Sleep(2100 * time.Millisecond)
 	resp, err = http.Get(req.URL)
 	require.NoError(t, err)
 	b, _ = io.ReadAll(resp.Body)
@@ -452,4 +451,15 @@ func TestSDKMultipart(t *testing.T) {
 			assert.Equal(t, "NoSuchUpload", errCode(err))
 		})
 	}
+}
+
+// signedAgo presigns as if the clock read ago earlier.
+type signedAgo struct {
+	s   *v4.Signer
+	ago time.Duration
+}
+
+func (p signedAgo) PresignHTTP(ctx context.Context, creds aws.Credentials, r *http.Request, payloadHash, service, region string,
+	signingTime time.Time, optFns ...func(*v4.SignerOptions)) (string, http.Header, error) {
+	return p.s.PresignHTTP(ctx, creds, r, payloadHash, service, region, signingTime.Add(-p.ago), optFns...)
 }
