@@ -2,10 +2,10 @@ package s3auth
 
 import (
 	"bufio"
-	"crypto/sha256"
-	"encoding/hex"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -151,7 +151,11 @@ func forgeries(w wireRequest) []forgery {
 			forgery{"unsigned x-amz-meta", with([2]string{"x-amz-meta-added", "1"}), "403 AccessDenied"},
 			forgery{"unsigned x-amz-acl", with([2]string{"x-amz-acl", "public-read"}), "403 AccessDenied"},
 			// A signed header changed.
-			forgery{"changed x-id", func() wireRequest { c := w; c.Target = strings.Replace(w.Target, "GetObject", "PutObject", 1); return c }(), "403 SignatureDoesNotMatch"},
+			forgery{"changed x-id", func() wireRequest {
+				c := w
+				c.Target = strings.Replace(w.Target, "GetObject", "PutObject", 1)
+				return c
+			}(), "403 SignatureDoesNotMatch"},
 			// A non-x-amz header the client did not sign may be added.
 			forgery{"unsigned accept", with([2]string{"Accept", "*/*"}), "200 OK"},
 		)
@@ -300,7 +304,6 @@ func runSigner(t testing.TB, cmd *exec.Cmd, cases []signCase) []wireRequest {
 	require.NoError(t, json.Unmarshal(out, &signed))
 	return signed
 }
-
 
 func sha256Hex(s string) string {
 	sum := sha256.Sum256([]byte(s))
