@@ -100,11 +100,12 @@ func parseFlags(args []string) (localemu.Config, string, string, error) {
 	region := fs.String("region", localemu.DefaultRegion, "region requests must be signed for")
 	creds := fs.String("credentials", "", "ACCESS_KEY:SECRET_KEY pairs, comma separated (default test:test)")
 	credsFile := fs.String("credentials-file", "", "file of ACCESS_KEY:SECRET_KEY lines")
+	timeout := fs.Duration("function-timeout", 0, "how long an Object Lambda function has to answer, body included (default S3's 60s)")
 	setup := fs.String("config", "", "JSON file of buckets, functions and Object Lambda access points (default: the demo)")
 	if err := fs.Parse(args); err != nil {
 		return localemu.Config{}, "", "", err
 	}
-	cfg := localemu.Config{DataDir: *data, Memory: *memory, Domain: *domain, Region: *region, Logf: log.Printf}
+	cfg := localemu.Config{DataDir: *data, Memory: *memory, Domain: *domain, Region: *region, FunctionTimeout: *timeout, Logf: log.Printf}
 	spec := *creds
 	if *credsFile != "" {
 		b, err := os.ReadFile(*credsFile)

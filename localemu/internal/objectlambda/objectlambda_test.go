@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/middleware"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/assert"
@@ -72,6 +73,14 @@ func gz(data []byte) []byte {
 	return b.Bytes()
 }
 
+func httpStatus(err error) int {
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
+}
+
 func apiCode(err error) string {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
@@ -126,10 +135,13 @@ func TestHeadListAndPassThrough(t *testing.T) {
 	e := setup(t)
 	e.put(t, "x.csv.gz", gz([]byte("a,b\n1,2\n")), "gzip")
 	alias := e.emu.ObjectLambda.Alias("dec")
-	head, err := e.s3.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String(alias), Key: aws.String("x.csv.gz")})
-	require.NoError(t, err)
-	assert.Equal(t, "text/csv", aws.ToString(head.ContentType))
-	assert.Nil(t, head.ContentEncoding)
+	// olkit's handler: fixed by issue 16. Its HEAD answer through
+	// decompress has no Content-Length (the decompressed size is unknown),
+	// which AWS documents as required: S3 answers 400 LambdaInvalidResponse
+	// (a HEAD error has no body, so the SDK sees a bare 400). Once fixed:
+	// no error, Content-Type text/csv, no Content-Encoding.
+	_, err := e.s3.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String(alias), Key: aws.String("x.csv.gz")})
+	assert.Equal(t, 400, httpStatus(err))
 
 	list, err := e.s3.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(alias)})
 	require.NoError(t, err)
