@@ -31,11 +31,11 @@ type headAnswer struct {
 // headHeaderKinds are the HeadObject headers whose JSON type is not a
 // string: S3's HeadObject has them as numbers and booleans.
 var headHeaderKinds = map[string]string{
-	"content-length":       "number",
-	"x-amz-missing-meta":   "number",
-	"x-amz-mp-parts-count": "number",
-	"x-amz-tagging-count":  "number",
-	"x-amz-delete-marker":  "boolean",
+	"content-length":                                  "number",
+	"x-amz-missing-meta":                              "number",
+	"x-amz-mp-parts-count":                            "number",
+	"x-amz-tagging-count":                             "number",
+	"x-amz-delete-marker":                             "boolean",
 	"x-amz-server-side-encryption-bucket-key-enabled": "boolean",
 }
 

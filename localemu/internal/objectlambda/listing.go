@@ -13,22 +13,22 @@ import (
 // too (an empty <LastModified/> is not a time any client parses). JSON
 // keys match whatever their case ("isTruncated", "IsTruncated").
 type listBucketResult struct {
-	XMLName               xml.Name      `xml:"ListBucketResult" json:"-"`
-	Xmlns                 string        `xml:"xmlns,attr" json:"-"`
-	Name                  *string       `xml:"Name" json:"name"`
-	Prefix                *string       `xml:"Prefix" json:"prefix"`
-	Marker                *string       `xml:"Marker" json:"marker"`
-	NextMarker            *string       `xml:"NextMarker" json:"nextMarker"`
-	ContinuationToken     *string       `xml:"ContinuationToken" json:"continuationToken"`
-	NextContinuationToken *string       `xml:"NextContinuationToken" json:"nextContinuationToken"`
-	StartAfter            *string       `xml:"StartAfter" json:"startAfter"`
-	KeyCount              *int          `xml:"KeyCount" json:"keyCount"`
-	MaxKeys               *int          `xml:"MaxKeys" json:"maxKeys"`
-	Delimiter             *string       `xml:"Delimiter" json:"delimiter"`
-	EncodingType          *string       `xml:"EncodingType" json:"encodingType"`
-	IsTruncated           *bool         `xml:"IsTruncated" json:"isTruncated"`
-	Contents              []listObject  `xml:"Contents" json:"contents"`
-	CommonPrefixes        []listCommon  `xml:"CommonPrefixes" json:"commonPrefixes"`
+	XMLName               xml.Name     `xml:"ListBucketResult" json:"-"`
+	Xmlns                 string       `xml:"xmlns,attr" json:"-"`
+	Name                  *string      `xml:"Name" json:"name"`
+	Prefix                *string      `xml:"Prefix" json:"prefix"`
+	Marker                *string      `xml:"Marker" json:"marker"`
+	NextMarker            *string      `xml:"NextMarker" json:"nextMarker"`
+	ContinuationToken     *string      `xml:"ContinuationToken" json:"continuationToken"`
+	NextContinuationToken *string      `xml:"NextContinuationToken" json:"nextContinuationToken"`
+	StartAfter            *string      `xml:"StartAfter" json:"startAfter"`
+	KeyCount              *int         `xml:"KeyCount" json:"keyCount"`
+	MaxKeys               *int         `xml:"MaxKeys" json:"maxKeys"`
+	Delimiter             *string      `xml:"Delimiter" json:"delimiter"`
+	EncodingType          *string      `xml:"EncodingType" json:"encodingType"`
+	IsTruncated           *bool        `xml:"IsTruncated" json:"isTruncated"`
+	Contents              []listObject `xml:"Contents" json:"contents"`
+	CommonPrefixes        []listCommon `xml:"CommonPrefixes" json:"commonPrefixes"`
 }
 
 type listCommon struct {
