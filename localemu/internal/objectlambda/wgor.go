@@ -157,6 +157,10 @@ func (p *pending) stream(r *http.Request, body io.Reader, length int64, alg stri
 		want = out.Get(checksum.Header(alg)) // before WriteHeader lower-cases the name
 	}
 	p.w.WriteHeader(p.status)
+	// What arrives goes out at once, as S3 streams it: a body cut later
+	// still leaves the caller the status line and the bytes so far.
+	flusher := http.NewResponseController(p.w)
+	flusher.Flush()
 	var sum hash.Hash
 	var src io.Reader = br
 	if p.checksumMode && alg != "" {
@@ -165,7 +169,7 @@ func (p *pending) stream(r *http.Request, body io.Reader, length int64, alg stri
 			src = io.TeeReader(br, h)
 		}
 	}
-	n, err := io.Copy(p.w, src)
+	n, err := io.Copy(flushWriter{p.w, flusher}, src)
 	p.bytes = n
 	switch {
 	case err != nil:
@@ -194,4 +198,18 @@ func (p *pending) failEarly(err error) {
 		return
 	}
 	p.api.Fail(p.w, p.r, p.route, s3err.New(http.StatusInternalServerError, "LambdaRuntimeError", "The Lambda function's WriteGetObjectResponse body failed before its first byte: %v", err))
+}
+
+// flushWriter flushes each write through to the client.
+type flushWriter struct {
+	w  io.Writer
+	rc *http.ResponseController
+}
+
+func (f flushWriter) Write(p []byte) (int, error) {
+	n, err := f.w.Write(p)
+	if err == nil {
+		err = f.rc.Flush()
+	}
+	return n, err
 }
