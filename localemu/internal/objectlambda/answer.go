@@ -58,6 +58,9 @@ func decodeHead(raw []byte) (*headAnswer, *s3err.Error) {
 	}
 	out := &headAnswer{StatusCode: status, ErrorCode: deref(a.ErrorCode), ErrorMessage: deref(a.ErrorMessage), Header: http.Header{}}
 	for name, v := range a.Headers {
+		if !validHeaderName(name) {
+			return nil, invalidAnswer("headers has %q, which is not an HTTP header name", abbreviate([]byte(name)))
+		}
 		s, e := headerValue(name, v)
 		if e != nil {
 			return nil, e
@@ -211,4 +214,18 @@ func abbreviate(v []byte) string {
 		return "nothing"
 	}
 	return s
+}
+
+// validHeaderName reports whether name is an HTTP token (RFC 9110 5.1).
+func validHeaderName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }

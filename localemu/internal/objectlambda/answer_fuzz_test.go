@@ -40,6 +40,9 @@ func FuzzDecodeHead(f *testing.F) {
 			}
 		}
 		for k, v := range a.Header {
+			if !validHeaderName(k) || strings.ContainsAny(k, " :\r\n") {
+				t.Fatalf("header name %q accepted", k)
+			}
 			if strings.ContainsAny(v[0], "\r\n") {
 				t.Fatalf("header %s=%q accepted", k, v[0])
 			}
