@@ -20,7 +20,7 @@ import (
 // answers through WriteGetObjectResponse at AWS_ENDPOINT_URL_S3.
 func TestOlkitBootstrap(t *testing.T) {
 	t.Parallel()
-	bin := buildBinary(t, "../../cmd/bootstrap")
+	bin := buildBinary(t, "../../../cmd/bootstrap")
 	s3 := fakes3.New(t)
 	const size = 1<<20 + 7
 	s3.Put("data.bin", fakes3.Object{
