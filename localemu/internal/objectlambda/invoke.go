@@ -92,11 +92,13 @@ func (inv *invocation) head() {
 		return
 	}
 	if a.ErrorCode != "" || a.StatusCode >= 300 && a.StatusCode != http.StatusNotModified {
-		inv.failInvocation("HeadObject", s3err.New(a.StatusCode, a.ErrorCode, "%s", a.ErrorMessage))
+		inv.failInvocation("HeadObject", answeredError(a.StatusCode, a.ErrorCode, a.ErrorMessage))
 		return
 	}
 	for k, v := range a.Header {
-		inv.w.Header()[k] = v
+		// S3 sends the headers under its own names, whatever the case the
+		// function wrote them in (x-amz-* go out in lower case).
+		inv.w.Header()[http.CanonicalHeaderKey(k)] = v
 	}
 	inv.w.WriteHeader(a.StatusCode)
 	inv.logInvocation("HeadObject", a.StatusCode, 0)
@@ -121,7 +123,7 @@ func (inv *invocation) list() {
 		return
 	}
 	if a.ErrorCode != "" || a.StatusCode >= 300 && a.XML == "" {
-		inv.failInvocation(action, s3err.New(a.StatusCode, a.ErrorCode, "%s", a.ErrorMessage))
+		inv.failInvocation(action, answeredError(a.StatusCode, a.ErrorCode, a.ErrorMessage))
 		return
 	}
 	// listResultXml may be S3's error XML, with the error's status.
@@ -150,6 +152,15 @@ func (inv *invocation) call(kind, action string) ([]byte, bool) {
 		return nil, false
 	}
 	return out, true
+}
+
+// answeredError is the error a function answered: its status and code,
+// or for a bare status the code S3 uses with it.
+func answeredError(status int, code, message string) *s3err.Error {
+	if code == "" {
+		code = s3err.CodeFor(status)
+	}
+	return s3err.New(status, code, "%s", message)
 }
 
 // failInvocation answers the caller with e and logs the invocation.
