@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/olkit/olkit/s3err"
 )
 
 // FuzzDecodeHead: any bytes a function returns give a HEAD answer or a
@@ -22,18 +24,10 @@ func FuzzDecodeHead(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		a, e := decodeHead(raw)
-		if (a == nil) == (e == nil) {
-			t.Fatalf("answer %v and error %v", a, e)
-		}
-		if e != nil {
-			if e.Code != "LambdaInvalidResponse" || e.Status != 400 {
-				t.Fatalf("error %v", e)
-			}
+		if !accepted(t, a != nil, e) {
 			return
 		}
-		if a.StatusCode < 100 || a.StatusCode > 599 {
-			t.Fatalf("status %d accepted", a.StatusCode)
-		}
+		checkStatus(t, a.StatusCode)
 		if a.StatusCode/100 == 2 && a.ErrorCode == "" {
 			if n, err := strconv.ParseInt(a.get("content-length"), 10, 64); err != nil || n < 0 {
 				t.Fatalf("Content-Length %q accepted", a.get("content-length"))
@@ -63,18 +57,10 @@ func FuzzDecodeList(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, raw []byte, v2 bool) {
 		a, e := decodeList(raw, v2)
-		if (a == nil) == (e == nil) {
-			t.Fatalf("answer %v and error %v", a, e)
-		}
-		if e != nil {
-			if e.Code != "LambdaInvalidResponse" || e.Status != 400 {
-				t.Fatalf("error %v", e)
-			}
+		if !accepted(t, a != nil, e) {
 			return
 		}
-		if a.StatusCode < 100 || a.StatusCode > 599 {
-			t.Fatalf("status %d accepted", a.StatusCode)
-		}
+		checkStatus(t, a.StatusCode)
 		if strings.HasPrefix(a.XML, xml.Header) { // rendered from listBucketResult
 			var back struct {
 				Name string `xml:"Name"`
@@ -84,4 +70,24 @@ func FuzzDecodeList(f *testing.F) {
 			}
 		}
 	})
+}
+
+// accepted reports whether a decoder accepted an answer; a refusal must be
+// a 400 LambdaInvalidResponse, and exactly one of answer and error is set.
+func accepted(t *testing.T, answered bool, e *s3err.Error) bool {
+	t.Helper()
+	if answered == (e != nil) {
+		t.Fatalf("answered %v with error %v", answered, e)
+	}
+	if e != nil && (e.Code != "LambdaInvalidResponse" || e.Status != 400) {
+		t.Fatalf("error %v", e)
+	}
+	return answered
+}
+
+func checkStatus(t *testing.T, status int) {
+	t.Helper()
+	if status < 100 || status > 599 {
+		t.Fatalf("status %d accepted", status)
+	}
 }
