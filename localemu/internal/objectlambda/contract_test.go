@@ -44,7 +44,7 @@ type probeEnv struct {
 
 var loggedError = regexp.MustCompile(`^localemu: (\w+) (\S+): \w+ (\w+): `)
 
-func newProbe(t *testing.T) *probeEnv {
+func newProbe(t testing.TB) *probeEnv {
 	p := &probeEnv{codes: map[string]string{}}
 	p.emu = emutest.New(t, emutest.WithConfig(func(c *localemu.Config) {
 		c.Logf = func(format string, args ...any) {
@@ -54,7 +54,9 @@ func newProbe(t *testing.T) *probeEnv {
 				p.codes[m[1]+" "+m[2]] = m[3]
 				p.mu.Unlock()
 			}
-			t.Log(line)
+			if _, bench := t.(*testing.B); !bench {
+				t.Log(line)
+			}
 		}
 	}))
 	client := s3.NewFromConfig(p.emu.Config, func(o *s3.Options) { o.UsePathStyle = true })
