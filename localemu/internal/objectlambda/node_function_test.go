@@ -3,8 +3,6 @@ package objectlambda_test
 import (
 	"context"
 	"io"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,22 +27,7 @@ func TestNodeFunction(t *testing.T) {
 	if testing.Short() {
 		t.Skip("installs npm packages")
 	}
-	realclients.Need(t, "node", "--version")
-	npm := realclients.Need(t, "npm", "--version")
-	dir := t.TempDir()
-	for _, f := range []string{"package.json", "package-lock.json", "bootstrap"} {
-		data, err := os.ReadFile(filepath.Join("testdata", "nodefunction", f))
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, f), data, 0o755))
-	}
-	install := exec.Command(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
-	install.Dir = dir
-	if out, err := install.CombinedOutput(); err != nil {
-		if os.Getenv("OLKIT_REQUIRE_CLIENTS") == "1" {
-			t.Fatalf("npm ci: %v\n%s", err, out)
-		}
-		t.Skipf("npm ci failed (%v); set OLKIT_REQUIRE_CLIENTS=1 to make this a failure", err)
-	}
+	dir := realclients.NpmInstall(t, filepath.Join("testdata", "nodefunction"), "package.json", "package-lock.json", "bootstrap")
 
 	e := setup(t)
 	e.put(t, "note.txt", []byte("hello from node\n"), "")

@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -276,21 +275,7 @@ func signPython(t testing.TB, cases []signCase) []wireRequest {
 // signer, installed from testdata/jssigner's lock file.
 func signJS(t testing.TB, cases []signCase) []wireRequest {
 	node := realclients.Need(t, "node", "--version")
-	npm := realclients.Need(t, "npm", "--version")
-	dir := t.TempDir()
-	for _, f := range []string{"package.json", "package-lock.json", "sign.js"} {
-		data, err := os.ReadFile(filepath.Join("testdata", "jssigner", f))
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, f), data, 0o644))
-	}
-	install := exec.Command(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
-	install.Dir = dir
-	if out, err := install.CombinedOutput(); err != nil {
-		if os.Getenv("OLKIT_REQUIRE_CLIENTS") == "1" {
-			t.Fatalf("npm ci: %v\n%s", err, out)
-		}
-		t.Skipf("npm ci failed (%v); set OLKIT_REQUIRE_CLIENTS=1 to make this a failure", err)
-	}
+	dir := realclients.NpmInstall(t, filepath.Join("testdata", "jssigner"), "package.json", "package-lock.json", "sign.js")
 	return runSigner(t, exec.Command(node, filepath.Join(dir, "sign.js")), cases)
 }
 
