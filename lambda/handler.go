@@ -16,7 +16,9 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	awslambda "github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/olkit/olkit/presign"
 	"github.com/olkit/olkit/s3err"
@@ -95,6 +97,17 @@ func NewFromEnv(ctx context.Context) (*Handler, error) {
 	h := New(writeresponse.New(cfg, writeresponse.WithEndpoint(writeresponse.EndpointFromEnv())))
 	h.Originals = presign.New(cfg)
 	return h, nil
+}
+
+// NewForEndpoint returns a Handler for an S3 endpoint of its own (the local
+// emulator): WGOR goes there, and the function's own reads of originals
+// (a HEAD that must count) are signed for it and reach it, access point
+// ARN hosts included. cfg holds the function's credentials and region.
+func NewForEndpoint(cfg aws.Config, endpoint string) *Handler {
+	h := New(writeresponse.New(cfg, writeresponse.WithEndpoint(endpoint)))
+	h.Originals = presign.New(cfg, func(o *s3.Options) { o.BaseEndpoint = aws.String(endpoint) })
+	h.HTTPClient = presign.ClientFor(endpoint)
+	return h
 }
 
 // Originals presigns GetObject with the function's own role;

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/olkit/olkit/localemu/internal/objectlambda"
 	"github.com/olkit/olkit/localemu/internal/s3api"
@@ -42,6 +43,9 @@ type Config struct {
 	// Endpoint is the URL functions reach the emulator at; empty means
 	// the host each client used.
 	Endpoint string
+	// FunctionTimeout is how long an Object Lambda function has to answer,
+	// its WGOR body included; 0 means S3's 60 seconds. Tests shorten it.
+	FunctionTimeout time.Duration
 }
 
 // Server is an emulator: an http.Handler over a store, with Object Lambda
@@ -75,12 +79,13 @@ func New(cfg Config) (*Server, error) {
 	verifier := &s3auth.Verifier{
 		Secret: secret,
 		Region: cfg.Region,
-		// Access point ARNs are signed for s3-object-lambda, WGOR too.
-		Services: []string{"s3", "s3-object-lambda"},
+		// Buckets and aliases are signed for s3; the Object Lambda side
+		// asks for s3-object-lambda where S3 does (ARN hosts, WGOR).
+		Services: []string{"s3"},
 	}
 	api := s3api.New(s3api.Config{Store: st, Auth: verifier, Region: cfg.Region, Domain: cfg.Domain, Logf: cfg.Logf})
 	ol := objectlambda.New(objectlambda.Config{API: api, Auth: verifier, Secret: secret, Region: cfg.Region,
-		Account: cfg.AccountID, Domain: cfg.Domain, Endpoint: cfg.Endpoint, Logf: cfg.Logf})
+		Account: cfg.AccountID, Domain: cfg.Domain, Endpoint: cfg.Endpoint, Timeout: cfg.FunctionTimeout, Logf: cfg.Logf})
 	return &Server{Handler: ol, Store: st, Config: cfg, ObjectLambda: ol}, nil
 }
 

@@ -26,14 +26,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/olkit/olkit/lambda"
 	"github.com/olkit/olkit/localemu"
-	"github.com/olkit/olkit/presign"
 
 	_ "github.com/olkit/olkit/transforms/builtin"
-	"github.com/olkit/olkit/writeresponse"
 )
 
 func main() {
@@ -89,10 +86,7 @@ func run(args []string, out io.Writer) error {
 func builtin(srv *localemu.Server) localemu.Invoker {
 	ak := srv.AccessKeys()[0]
 	awsCfg := aws.Config{Region: srv.Config.Region, Credentials: credentials.NewStaticCredentialsProvider(ak, srv.Config.Credentials[ak], "")}
-	h := lambda.New(writeresponse.New(awsCfg, writeresponse.WithEndpoint(srv.Config.Endpoint)))
-	// The function's own role, reading through supporting access points.
-	h.Originals = presign.New(awsCfg, func(o *s3.Options) { o.BaseEndpoint = aws.String(srv.Config.Endpoint) })
-	h.HTTPClient = presign.ClientFor(srv.Config.Endpoint)
+	h := lambda.NewForEndpoint(awsCfg, srv.Config.Endpoint)
 	return localemu.Func(h.Invoke)
 }
 
@@ -105,11 +99,12 @@ func parseFlags(args []string) (localemu.Config, string, string, error) {
 	region := fs.String("region", localemu.DefaultRegion, "region requests must be signed for")
 	creds := fs.String("credentials", "", "ACCESS_KEY:SECRET_KEY pairs, comma separated (default test:test)")
 	credsFile := fs.String("credentials-file", "", "file of ACCESS_KEY:SECRET_KEY lines")
+	timeout := fs.Duration("function-timeout", 0, "how long an Object Lambda function has to answer, body included (default S3's 60s)")
 	setup := fs.String("config", "", "JSON file of buckets, functions and Object Lambda access points (default: the demo)")
 	if err := fs.Parse(args); err != nil {
 		return localemu.Config{}, "", "", err
 	}
-	cfg := localemu.Config{DataDir: *data, Memory: *memory, Domain: *domain, Region: *region, Logf: log.Printf}
+	cfg := localemu.Config{DataDir: *data, Memory: *memory, Domain: *domain, Region: *region, FunctionTimeout: *timeout, Logf: log.Printf}
 	spec := *creds
 	if *credsFile != "" {
 		b, err := os.ReadFile(*credsFile)

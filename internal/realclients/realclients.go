@@ -6,6 +6,7 @@ package realclients
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -48,4 +49,34 @@ func Env(endpoint, accessKey, secretKey, region string) []string {
 		"AWS_SHARED_CREDENTIALS_FILE=/dev/null",
 		"AWS_EC2_METADATA_DISABLED=true",
 	)
+}
+
+// NpmInstall copies a Node.js project's files (package.json,
+// package-lock.json, scripts) from dir into a temporary folder, runs
+// `npm ci` there from the lock file, and returns that folder. Without node
+// or npm, or when npm cannot install (no registry), the test skips, unless
+// OLKIT_REQUIRE_CLIENTS=1, when it fails.
+func NpmInstall(t testing.TB, dir string, files ...string) string {
+	t.Helper()
+	Need(t, "node", "--version")
+	npm := Need(t, "npm", "--version")
+	tmp := t.TempDir()
+	for _, f := range files {
+		data, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatalf("realclients: %v", err)
+		}
+		if err := os.WriteFile(filepath.Join(tmp, f), data, 0o755); err != nil {
+			t.Fatalf("realclients: %v", err)
+		}
+	}
+	install := exec.Command(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
+	install.Dir = tmp
+	if out, err := install.CombinedOutput(); err != nil {
+		if os.Getenv("OLKIT_REQUIRE_CLIENTS") == "1" {
+			t.Fatalf("npm ci in a copy of %s: %v\n%s", dir, err, out)
+		}
+		t.Skipf("npm ci failed (%v); set OLKIT_REQUIRE_CLIENTS=1 to make this a failure", err)
+	}
+	return tmp
 }

@@ -38,7 +38,8 @@ func (inv *invocation) event(kind, token string) (events.S3ObjectLambdaEvent, er
 	if err != nil {
 		return events.S3ObjectLambdaEvent{}, err
 	}
-	headers := map[string]string{}
+	// Repeated headers comma-joined, auth headers removed, Host included.
+	headers := map[string]string{"Host": inv.r.Host}
 	for k, v := range inv.r.Header {
 		if !authHeaders[http.CanonicalHeaderKey(k)] {
 			headers[k] = strings.Join(v, ",")
@@ -73,6 +74,11 @@ func (inv *invocation) event(kind, token string) (events.S3ObjectLambdaEvent, er
 	return ev, nil
 }
 
+// presigner keeps x-amz-checksum-mode a signed header, as S3 does
+// (X-Amz-SignedHeaders=host;x-amz-checksum-mode), rather than hoisting it
+// into the query: a function must send it, or S3 answers 403.
+var presigner = v4.NewSigner(func(o *v4.SignerOptions) { o.DisableHeaderHoisting = true })
+
 // presign signs method on target as the caller, for service s3.
 func (inv *invocation) presign(method, target string) (string, error) {
 	secret, _ := inv.h.cfg.Secret(inv.auth.AccessKey)
@@ -87,7 +93,7 @@ func (inv *invocation) presign(method, target string) (string, error) {
 		req.Header.Set("X-Amz-Checksum-Mode", v)
 	}
 	creds := aws.Credentials{AccessKeyID: inv.auth.AccessKey, SecretAccessKey: secret}
-	u, _, err := v4.NewSigner().PresignHTTP(context.Background(), creds, req, "UNSIGNED-PAYLOAD", "s3", inv.h.cfg.Region, time.Now().UTC())
+	u, _, err := presigner.PresignHTTP(context.Background(), creds, req, "UNSIGNED-PAYLOAD", "s3", inv.h.cfg.Region, time.Now().UTC())
 	return u, err
 }
 

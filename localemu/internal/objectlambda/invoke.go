@@ -2,8 +2,7 @@ package objectlambda
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -19,9 +18,11 @@ func (inv *invocation) get() {
 		return
 	}
 	inv.start = time.Now()
+	timeout := inv.h.timeout()
 	token := newToken()
 	p := &pending{w: inv.w, r: inv.r, route: inv.route, api: inv.h.cfg.API,
 		checksumMode: inv.r.Header.Get("X-Amz-Checksum-Mode") == "ENABLED",
+		deadline:     inv.start.Add(timeout),
 		started:      make(chan struct{}), done: make(chan struct{})}
 	inv.h.pending.Store(token, p)
 	defer inv.h.pending.Delete(token)
@@ -30,14 +31,15 @@ func (inv *invocation) get() {
 		inv.fail(err)
 		return
 	}
-	// Every S3 answer carries its request ids, the function's too.
-	inv.w.Header().Set("X-Amz-Request-Id", ev.XAmzRequestID)
-	inv.w.Header().Set("X-Amz-Id-2", ev.XAmzRequestID+"/localemu")
-	ctx, cancel := context.WithTimeout(context.Background(), inv.h.timeout())
-	defer cancel()
+	inv.setRequestID(ev.XAmzRequestID)
+	// The function's context ends at its deadline or when it returns, not
+	// when the caller's answer is through: on Lambda a function that has
+	// streamed its WGOR runs on until it returns.
+	ctx, cancel := context.WithDeadline(context.Background(), p.deadline)
 	type result struct{ e *s3err.Error }
 	ran := make(chan result, 1)
 	go func() {
+		defer cancel()
 		_, e := inv.run(ctx, ev)
 		ran <- result{e}
 	}()
@@ -47,10 +49,15 @@ func (inv *invocation) get() {
 		e = res.e
 	case <-p.started:
 	case <-ctx.Done():
+		select { // ended by the function's return, not its deadline?
+		case res := <-ran:
+			e = res.e
+		default:
+		}
 	}
 	if p.claim() { // no WGOR came, and none may now
 		if e == nil {
-			if ctx.Err() != nil {
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 				e = s3err.New(http.StatusInternalServerError, "LambdaTimeout", "The Lambda function did not respond in time")
 			} else {
 				e = s3err.New(http.StatusInternalServerError, "LambdaResponseNotReceived", "The Lambda function ended without calling WriteGetObjectResponse")
@@ -67,52 +74,34 @@ func (inv *invocation) get() {
 	}
 }
 
-// headAnswer is a HEAD function's JSON answer.
-type headAnswer struct {
-	StatusCode   int    `json:"statusCode"`
-	ErrorCode    string `json:"errorCode"`
-	ErrorMessage string `json:"errorMessage"`
-	// Headers are strings, numbers or booleans, as AWS documents the HEAD
-	// answer (Content-Length is a number).
-	Headers map[string]any `json:"headers"`
-}
-
 // head runs HeadObject through the function and renders its JSON answer.
 func (inv *invocation) head() {
 	if !inv.featureAllowed("HeadObject") {
 		return
 	}
-	var a headAnswer
-	if !inv.call("head", "HeadObject", &a) {
+	out, ok := inv.call("head", "HeadObject")
+	if !ok {
+		return
+	}
+	a, e := decodeHead(out)
+	if e == nil && a.ErrorCode != "" && !errorCodePattern.MatchString(a.ErrorCode) {
+		e = invalidAnswer("errorCode %q must match ^[A-Z][a-zA-Z]+$", a.ErrorCode)
+	}
+	if e != nil {
+		inv.failInvocation("HeadObject", e)
 		return
 	}
 	if a.ErrorCode != "" || a.StatusCode >= 300 && a.StatusCode != http.StatusNotModified {
-		inv.fail(s3err.New(a.StatusCode, a.ErrorCode, "%s", a.ErrorMessage))
+		inv.failInvocation("HeadObject", answeredError(a.StatusCode, a.ErrorCode, a.ErrorMessage))
 		return
 	}
-	for k, v := range a.Headers {
-		inv.w.Header().Set(k, headerValue(v))
+	for k, v := range a.Header {
+		// S3 sends the headers under its own names, whatever the case the
+		// function wrote them in (x-amz-* go out in lower case).
+		inv.w.Header()[http.CanonicalHeaderKey(k)] = v
 	}
-	inv.w.WriteHeader(statusOr(a.StatusCode, http.StatusOK))
+	inv.w.WriteHeader(a.StatusCode)
 	inv.logInvocation("HeadObject", a.StatusCode, 0)
-}
-
-// headerValue writes a HEAD answer's header value: a JSON number in
-// decimal (never 2.2e+07), a boolean or string as it is.
-func headerValue(v any) string {
-	if f, ok := v.(float64); ok {
-		return strconv.FormatFloat(f, 'f', -1, 64)
-	}
-	return fmt.Sprint(v)
-}
-
-// listAnswer is a List function's JSON answer.
-type listAnswer struct {
-	StatusCode       int             `json:"statusCode"`
-	ErrorCode        string          `json:"errorCode"`
-	ErrorMessage     string          `json:"errorMessage"`
-	ListResultXML    string          `json:"listResultXml"`
-	ListBucketResult json.RawMessage `json:"listBucketResult"`
 }
 
 // list runs ListObjects(V2) through the function and renders its answer.
@@ -121,59 +110,68 @@ func (inv *invocation) list() {
 	if inv.route.Op == "ListObjectsV2" {
 		kind, action = "listv2", "ListObjectsV2"
 	}
-	var a listAnswer
-	if !inv.call(kind, action, &a) {
+	out, ok := inv.call(kind, action)
+	if !ok {
 		return
 	}
-	if a.ErrorCode != "" || a.StatusCode >= 300 {
-		inv.fail(s3err.New(a.StatusCode, a.ErrorCode, "%s", a.ErrorMessage))
+	a, e := decodeList(out, kind == "listv2")
+	if e == nil && a.ErrorCode != "" && !errorCodePattern.MatchString(a.ErrorCode) {
+		e = invalidAnswer("errorCode %q must match ^[A-Z][a-zA-Z]+$", a.ErrorCode)
+	}
+	if e != nil {
+		inv.failInvocation(action, e)
 		return
 	}
-	if a.ListResultXML == "" && len(a.ListBucketResult) > 0 {
-		xmlBody, err := renderListing(a.ListBucketResult)
-		if err != nil {
-			inv.fail(s3err.New(http.StatusBadRequest, "LambdaInvalidResponse", "The Lambda function's listBucketResult does not read as a listing: %v", err))
-			return
-		}
-		a.ListResultXML = xmlBody
-	}
-	if a.ListResultXML == "" {
-		inv.fail(s3err.New(http.StatusBadRequest, "LambdaInvalidResponse", "The Lambda function answered %s with neither listResultXml nor listBucketResult", action))
+	if a.ErrorCode != "" || a.StatusCode >= 300 && a.XML == "" {
+		inv.failInvocation(action, answeredError(a.StatusCode, a.ErrorCode, a.ErrorMessage))
 		return
 	}
+	// listResultXml may be S3's error XML, with the error's status.
 	inv.w.Header().Set("Content-Type", "application/xml")
-	inv.w.Header().Set("Content-Length", strconv.Itoa(len(a.ListResultXML)))
-	inv.w.WriteHeader(statusOr(a.StatusCode, http.StatusOK))
-	inv.w.Write([]byte(a.ListResultXML))
-	inv.logInvocation(action, a.StatusCode, int64(len(a.ListResultXML)))
+	inv.w.Header().Set("Content-Length", strconv.Itoa(len(a.XML)))
+	inv.w.WriteHeader(a.StatusCode)
+	inv.w.Write([]byte(a.XML))
+	inv.logInvocation(action, a.StatusCode, int64(len(a.XML)))
 }
 
-// call invokes the function for a JSON-answered action and decodes the
-// answer into v; false when the caller has been answered with an error.
-func (inv *invocation) call(kind, action string, v any) bool {
+// call invokes the function for a JSON-answered action and returns its
+// answer; false when the caller has been answered with an error.
+func (inv *invocation) call(kind, action string) ([]byte, bool) {
 	inv.start = time.Now()
 	ev, err := inv.event(kind, "")
 	if err != nil {
 		inv.fail(err)
-		return false
+		return nil, false
 	}
+	inv.setRequestID(ev.XAmzRequestID)
 	ctx, cancel := context.WithTimeout(context.Background(), inv.h.timeout())
 	defer cancel()
 	out, e := inv.run(ctx, ev)
-	if e == nil && json.Unmarshal(out, v) != nil {
-		e = s3err.New(http.StatusBadRequest, "LambdaInvalidResponse", "The Lambda function's answer to %s is not the JSON S3 expects", action)
-	}
 	if e != nil {
-		inv.fail(e)
-		inv.logInvocation(action, e.Status, 0)
-		return false
+		inv.failInvocation(action, e)
+		return nil, false
 	}
-	return true
+	return out, true
 }
 
-func statusOr(s, def int) int {
-	if s == 0 {
-		return def
+// answeredError is the error a function answered: its status and code,
+// or for a bare status the code S3 uses with it.
+func answeredError(status int, code, message string) *s3err.Error {
+	if code == "" {
+		code = s3err.CodeFor(status)
 	}
-	return s
+	return s3err.New(status, code, "%s", message)
+}
+
+// failInvocation answers the caller with e and logs the invocation.
+func (inv *invocation) failInvocation(action string, e *s3err.Error) {
+	inv.fail(e)
+	inv.logInvocation(action, e.Status, 0)
+}
+
+// setRequestID puts the invocation's request ids on the answer, as S3
+// puts them on every answer.
+func (inv *invocation) setRequestID(id string) {
+	inv.w.Header().Set("X-Amz-Request-Id", id)
+	inv.w.Header().Set("X-Amz-Id-2", id+"/localemu")
 }

@@ -122,6 +122,7 @@ func functionName(s string) string {
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w = &lowerAmzHeaders{ResponseWriter: w}
 	switch {
 	case r.Method == http.MethodPost && r.URL.Path == "/WriteGetObjectResponse":
 		h.writeGetObjectResponse(w, r)
@@ -194,7 +195,15 @@ func (h *Handler) serveAccessPoint(w http.ResponseWriter, r *http.Request, ap *A
 	if route.VirtualHost {
 		vhost = route.Bucket
 	}
-	auth, err := h.cfg.Auth.Verify(r, vhost)
+	// An alias is a bucket name, signed for s3; the host an ARN becomes is
+	// the s3-object-lambda endpoint's, signed for it.
+	var auth *s3auth.Result
+	var err error
+	if _, isAlias := h.aps.byAlias(route.Bucket); isAlias {
+		auth, err = h.cfg.Auth.Verify(r, vhost)
+	} else {
+		auth, err = h.cfg.Auth.VerifyFor(r, vhost, "s3-object-lambda")
+	}
 	if err != nil {
 		h.cfg.API.Fail(w, r, route, err)
 		return

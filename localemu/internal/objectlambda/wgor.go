@@ -1,6 +1,7 @@
 package objectlambda
 
 import (
+	"bufio"
 	"hash"
 	"io"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/olkit/olkit/checksum"
 	"github.com/olkit/olkit/localemu/internal/s3api"
@@ -24,6 +26,7 @@ type pending struct {
 	route        s3api.Route
 	api          *s3api.Handler
 	checksumMode bool
+	deadline     time.Time // S3 allows 60 s from the invocation to the end of the body
 
 	mu      sync.Mutex
 	claimed bool
@@ -57,7 +60,7 @@ var wgorStatuses = map[int]bool{200: true, 206: true, 304: true, 400: true, 401:
 // response's status and headers.
 func (h *Handler) writeGetObjectResponse(w http.ResponseWriter, r *http.Request) {
 	route := s3api.Route{Op: "WriteGetObjectResponse"}
-	auth, err := h.cfg.Auth.Verify(r, "")
+	auth, err := h.cfg.Auth.VerifyFor(r, "", "s3-object-lambda")
 	if err != nil {
 		h.cfg.API.Fail(w, r, route, err)
 		return
@@ -88,7 +91,7 @@ func (h *Handler) writeGetObjectResponse(w http.ResponseWriter, r *http.Request)
 		case status < 300:
 			refuse("an error code cannot go with the success status %d", status)
 			return
-		case r.ContentLength > 0 || auth.DecodedLength > 0:
+		case auth.DecodedLength > 0:
 			refuse("an error code cannot go with a body")
 			return
 		}
@@ -115,7 +118,10 @@ func (h *Handler) writeGetObjectResponse(w http.ResponseWriter, r *http.Request)
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	if bad := p.stream(r, auth.Body, alg); bad != "" {
+	// The body must be through by the deadline: reads past it fail, and
+	// so does the caller's download.
+	http.NewResponseController(w).SetReadDeadline(p.deadline)
+	if bad := p.stream(r, auth.Body, auth.DecodedLength, alg); bad != "" {
 		refuse("%s", bad)
 		return
 	}
@@ -124,8 +130,14 @@ func (h *Handler) writeGetObjectResponse(w http.ResponseWriter, r *http.Request)
 
 // stream writes the WGOR's status, headers and body to the waiting
 // client; it returns what went wrong, if anything, after marking the
-// client's download to fail.
-func (p *pending) stream(r *http.Request, body io.Reader, alg string) string {
+// client's download to fail. A body that fails before its first byte
+// leaves the client's answer unstarted: it gets an S3 error instead.
+func (p *pending) stream(r *http.Request, body io.Reader, length int64, alg string) string {
+	br := bufio.NewReaderSize(body, 32<<10)
+	if _, err := br.Peek(1); err != nil && err != io.EOF {
+		p.failEarly(err)
+		return "the body failed before its first byte: " + err.Error()
+	}
 	out := p.w.Header()
 	for k, v := range r.Header {
 		if name, ok := strings.CutPrefix(k, "X-Amz-Fwd-Header-"); ok {
@@ -134,25 +146,39 @@ func (p *pending) stream(r *http.Request, body io.Reader, alg string) string {
 			out[k] = v
 		}
 	}
-	if r.ContentLength >= 0 {
-		out.Set("Content-Length", strconv.FormatInt(r.ContentLength, 10))
+	if out.Get("Content-Type") == "" {
+		out["Content-Type"] = nil // S3 sends the function's Content-Type or none, never a sniffed one
+	}
+	if length >= 0 {
+		out.Set("Content-Length", strconv.FormatInt(length, 10))
+	}
+	want := ""
+	if alg != "" {
+		want = out.Get(checksum.Header(alg)) // before WriteHeader lower-cases the name
 	}
 	p.w.WriteHeader(p.status)
+	// What arrives goes out at once, as S3 streams it: a body cut later
+	// still leaves the caller the status line and the bytes so far.
+	flusher := http.NewResponseController(p.w)
+	flusher.Flush()
 	var sum hash.Hash
-	want := ""
+	var src io.Reader = br
 	if p.checksumMode && alg != "" {
 		if h, ok := checksum.New(alg); ok {
-			sum, want = h, out.Get(checksum.Header(alg))
-			body = io.TeeReader(body, h)
+			sum = h
+			src = io.TeeReader(br, h)
 		}
 	}
-	n, err := io.Copy(p.w, body)
+	n, err := io.Copy(flushWriter{p.w, flusher}, src)
 	p.bytes = n
 	switch {
 	case err != nil:
 		p.abort = true
+		if time.Now().After(p.deadline) {
+			return "the body was not through within the function's time limit (" + strconv.FormatInt(n, 10) + " bytes sent)"
+		}
 		return "the body failed after " + strconv.FormatInt(n, 10) + " bytes: " + err.Error()
-	case r.ContentLength >= 0 && n != r.ContentLength:
+	case length >= 0 && n != length:
 		p.abort = true
 		return "the body is shorter than its Content-Length"
 	case sum != nil && checksum.Encode(sum) != want:
@@ -160,4 +186,30 @@ func (p *pending) stream(r *http.Request, body io.Reader, alg string) string {
 		return "The " + alg + " checksum you specified does not match the body"
 	}
 	return ""
+}
+
+// failEarly answers the waiting client with an S3 error for a WGOR body
+// that broke before its first byte: LambdaTimeout past the deadline, else
+// LambdaRuntimeError (the function failed while answering).
+func (p *pending) failEarly(err error) {
+	p.status = http.StatusInternalServerError
+	if time.Now().After(p.deadline) {
+		p.api.Fail(p.w, p.r, p.route, s3err.New(http.StatusInternalServerError, "LambdaTimeout", "The Lambda function did not respond in time"))
+		return
+	}
+	p.api.Fail(p.w, p.r, p.route, s3err.New(http.StatusInternalServerError, "LambdaRuntimeError", "The Lambda function's WriteGetObjectResponse body failed before its first byte: %v", err))
+}
+
+// flushWriter flushes each write through to the client.
+type flushWriter struct {
+	w  io.Writer
+	rc *http.ResponseController
+}
+
+func (f flushWriter) Write(p []byte) (int, error) {
+	n, err := f.w.Write(p)
+	if err == nil {
+		err = f.rc.Flush()
+	}
+	return n, err
 }

@@ -48,23 +48,56 @@ const maxSkew = 15 * time.Minute
 
 // Verify authenticates r. vhostBucket is the bucket named by the Host
 // header in virtual-host addressing ("" for path style); SigV2 signs it as
-// part of the resource. Errors are *s3err.Error with S3's status and code.
+// part of the resource. A SigV4 scope may name any of v.Services. Errors
+// are *s3err.Error with S3's status and code.
 func (v *Verifier) Verify(r *http.Request, vhostBucket string) (*Result, error) {
+	return v.verify(r, vhostBucket, "")
+}
+
+// VerifyFor authenticates r as sent to the endpoint of service: a SigV4
+// scope naming another service is refused, and so is SigV2 unless service
+// is s3. Object Lambda ARNs and WriteGetObjectResponse are
+// s3-object-lambda's.
+func (v *Verifier) VerifyFor(r *http.Request, vhostBucket, service string) (*Result, error) {
+	return v.verify(r, vhostBucket, service)
+}
+
+func (v *Verifier) verify(r *http.Request, vhostBucket, want string) (*Result, error) {
 	q := r.URL.Query()
 	auth := r.Header.Get("Authorization")
+	v4Query := q.Has("X-Amz-Algorithm") || q.Has("X-Amz-Signature")
+	v2Query := q.Has("Signature") || q.Has("AWSAccessKeyId")
+	if mechanisms(auth != "", v4Query, v2Query) > 1 {
+		return nil, s3err.New(http.StatusBadRequest, "InvalidArgument", "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified")
+	}
+	v2 := strings.HasPrefix(auth, "AWS ") || auth == "" && v2Query
+	if v2 && want != "" && want != "s3" {
+		return nil, s3err.InvalidRequest("The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.")
+	}
 	switch {
 	case strings.HasPrefix(auth, algorithmV4+" "):
-		return v.verifyV4Header(r, auth)
+		return v.verifyV4Header(r, auth, want)
 	case strings.HasPrefix(auth, "AWS "):
 		return v.verifyV2(r, vhostBucket, auth)
 	case auth != "":
 		return nil, s3err.New(http.StatusBadRequest, "InvalidArgument", "Unsupported Authorization Type")
-	case q.Get("X-Amz-Algorithm") != "" || q.Get("X-Amz-Signature") != "":
-		return v.verifyV4Query(r)
-	case q.Get("Signature") != "" || q.Get("AWSAccessKeyId") != "":
+	case v4Query:
+		return v.verifyV4Query(r, want)
+	case v2Query:
 		return v.verifyV2(r, vhostBucket, "")
 	}
 	return nil, s3err.New(http.StatusForbidden, "AccessDenied", "Access Denied: the request is not signed")
+}
+
+// mechanisms counts the authentication mechanisms a request uses.
+func mechanisms(used ...bool) int {
+	n := 0
+	for _, u := range used {
+		if u {
+			n++
+		}
+	}
+	return n
 }
 
 func (v *Verifier) now() time.Time {

@@ -1,17 +1,12 @@
 package s3auth
 
 import (
-	"context"
-	"crypto/hmac"
 	"net/http"
-	"net/url"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/aws/smithy-go/encoding/httpbinding"
 
 	"github.com/olkit/olkit/s3err"
 )
@@ -32,19 +27,31 @@ type v4Auth struct {
 	time                             time.Time
 }
 
+// mismatch is the error for a signature that is not the request's: the
+// s3-object-lambda endpoint answers 400 InvalidSignature (what callers of
+// WriteGetObjectResponse and of Object Lambda ARNs report from AWS:
+// aws-sdk-php #2228 and #2328, aws-cli #7456), S3 403 SignatureDoesNotMatch.
+func (a v4Auth) mismatch() *s3err.Error {
+	if a.service == serviceObjectLambda {
+		return invalidSignature()
+	}
+	return signatureMismatch()
+}
+
+func invalidSignature() *s3err.Error {
+	return s3err.New(http.StatusBadRequest, "InvalidSignature", "Invalid signature.")
+}
+
+// serviceObjectLambda is the SigV4 service name of Object Lambda access
+// point ARNs and of WriteGetObjectResponse.
+const serviceObjectLambda = "s3-object-lambda"
+
 func (a v4Auth) scope() string {
 	return a.date + "/" + a.region + "/" + a.service + "/aws4_request"
 }
 
-var signer = v4.NewSigner(func(o *v4.SignerOptions) {
-	// S3 signs the path as sent (no second escaping), and the headers we
-	// hand the signer are exactly the ones the client signed.
-	o.DisableURIPathEscaping = true
-	o.DisableHeaderHoisting = true
-})
-
 // parseCredential splits "AKID/20240101/us-east-1/s3/aws4_request".
-func (v *Verifier) parseCredential(a *v4Auth, cred string, malformed func(string, ...any) *s3err.Error) error {
+func (v *Verifier) parseCredential(a *v4Auth, cred, want string, malformed func(string, ...any) *s3err.Error) error {
 	parts := strings.Split(cred, "/")
 	if len(parts) != 5 || parts[4] != "aws4_request" {
 		return malformed("the Credential %q is not AKID/date/region/service/aws4_request", cred)
@@ -53,7 +60,14 @@ func (v *Verifier) parseCredential(a *v4Auth, cred string, malformed func(string
 	if a.region != v.Region {
 		return malformed("the region '%s' is wrong; expecting '%s'", a.region, v.Region)
 	}
-	if !v.serviceAllowed(a.service) {
+	switch {
+	case want == serviceObjectLambda && a.service != want:
+		// A request to the s3-object-lambda endpoint signed for another
+		// service (s3, typically) does not verify there.
+		return invalidSignature()
+	case want != "" && a.service != want:
+		return malformed("the service '%s' is wrong; expecting '%s'", a.service, want)
+	case want == "" && !v.serviceAllowed(a.service):
 		return malformed("the service '%s' is not served here", a.service)
 	}
 	return nil
@@ -80,7 +94,7 @@ func queryMalformed(format string, args ...any) *s3err.Error {
 }
 
 // parseV4Header reads "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...".
-func (v *Verifier) parseV4Header(r *http.Request, auth string) (v4Auth, error) {
+func (v *Verifier) parseV4Header(r *http.Request, auth, want string) (v4Auth, error) {
 	var a v4Auth
 	fields := map[string]string{}
 	for _, f := range strings.Split(strings.TrimPrefix(auth, algorithmV4), ",") {
@@ -92,7 +106,7 @@ func (v *Verifier) parseV4Header(r *http.Request, auth string) (v4Auth, error) {
 	if fields["Credential"] == "" || fields["SignedHeaders"] == "" || fields["Signature"] == "" {
 		return a, headerMalformed("it needs Credential, SignedHeaders and Signature")
 	}
-	if err := v.parseCredential(&a, fields["Credential"], headerMalformed); err != nil {
+	if err := v.parseCredential(&a, fields["Credential"], want, headerMalformed); err != nil {
 		return a, err
 	}
 	a.signedHeaders = strings.Split(fields["SignedHeaders"], ";")
@@ -104,8 +118,8 @@ func (v *Verifier) parseV4Header(r *http.Request, auth string) (v4Auth, error) {
 	return a, v.parseDate(&a, date, headerMalformed)
 }
 
-func (v *Verifier) verifyV4Header(r *http.Request, auth string) (*Result, error) {
-	a, err := v.parseV4Header(r, auth)
+func (v *Verifier) verifyV4Header(r *http.Request, auth, want string) (*Result, error) {
+	a, err := v.parseV4Header(r, auth, want)
 	if err != nil {
 		return nil, err
 	}
@@ -120,22 +134,16 @@ func (v *Verifier) verifyV4Header(r *http.Request, auth string) (*Result, error)
 	if payload == "" {
 		return nil, s3err.InvalidRequest("Missing required header for this request: x-amz-content-sha256")
 	}
-	creds := aws.Credentials{AccessKeyID: a.accessKey, SecretAccessKey: secret}
-	return v.accept(r, a, payload, secret, func(req *http.Request) string {
-		if signer.SignHTTP(context.Background(), creds, req, payload, a.service, a.region, a.time) != nil {
-			return ""
-		}
-		return authSignature(req.Header.Get("Authorization"))
-	})
+	return v.accept(r, a, payload, secret, false)
 }
 
-func (v *Verifier) verifyV4Query(r *http.Request) (*Result, error) {
+func (v *Verifier) verifyV4Query(r *http.Request, want string) (*Result, error) {
 	q := r.URL.Query()
 	var a v4Auth
 	if q.Get("X-Amz-Algorithm") != algorithmV4 {
 		return nil, queryMalformed("X-Amz-Algorithm must be %s", algorithmV4)
 	}
-	if err := v.parseCredential(&a, q.Get("X-Amz-Credential"), queryMalformed); err != nil {
+	if err := v.parseCredential(&a, q.Get("X-Amz-Credential"), want, queryMalformed); err != nil {
 		return nil, err
 	}
 	if err := v.parseDate(&a, q.Get("X-Amz-Date"), queryMalformed); err != nil {
@@ -162,23 +170,18 @@ func (v *Verifier) verifyV4Query(r *http.Request) (*Result, error) {
 	if payload == "" {
 		payload = unsignedPayload
 	}
-	creds := aws.Credentials{AccessKeyID: a.accessKey, SecretAccessKey: secret}
-	return v.accept(r, a, payload, secret, func(req *http.Request) string {
-		u, _, err := signer.PresignHTTP(context.Background(), creds, req, payload, a.service, a.region, a.time)
-		if err != nil {
-			return ""
-		}
-		_, sig, _ := strings.Cut(u, "X-Amz-Signature=")
-		return sig
-	})
+	return v.accept(r, a, payload, secret, true)
 }
 
-// accept ends both SigV4 checks: the request must carry the signature
-// sign computes for it (on one of the paths the client may have signed),
-// and then its body is decoded as its payload header says.
-func (v *Verifier) accept(r *http.Request, a v4Auth, payload, secret string, sign func(*http.Request) string) (*Result, error) {
-	if !v.matchesAnyPath(r, sign, a) {
-		return nil, signatureMismatch()
+// accept ends both SigV4 checks: every x-amz-* header the request
+// carries must be signed, the signature must be the one the request
+// yields, and then its body is decoded as its payload header says.
+func (v *Verifier) accept(r *http.Request, a v4Auth, payload, secret string, presigned bool) (*Result, error) {
+	if err := allAmzSigned(r, a); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(a.signedHeaders, "host") || !signatureMatches(r, a, payload, secret, presigned) {
+		return nil, a.mismatch()
 	}
 	res, err := decodeBody(r, a, payload, secret)
 	if err != nil {
@@ -188,73 +191,23 @@ func (v *Verifier) accept(r *http.Request, a v4Auth, payload, secret string, sig
 	return res, nil
 }
 
-// matchesAnyPath rebuilds the request the client signed (only the signed
-// headers) and asks sign for the signature it yields, once with the path
-// exactly as received and once with the path in AWS's canonical escaping,
-// since clients differ in which of the two they put on the wire.
-func (v *Verifier) matchesAnyPath(r *http.Request, sign func(*http.Request) string, a v4Auth) bool {
-	raw := rawPath(r)
-	candidates := []string{raw}
-	if p := httpbinding.EscapePath(r.URL.Path, false); p != raw {
-		candidates = append(candidates, p)
-	}
-	for _, p := range candidates {
-		req, ok := rebuild(r, a, p)
-		if !ok {
-			return false
-		}
-		got := sign(req)
-		if got != "" && hmac.Equal([]byte(got), []byte(a.signature)) {
-			return true
+// allAmzSigned refuses a request carrying an x-amz-* header its signature
+// does not cover, as S3 does (403 AccessDenied, the headers named in
+// HeadersNotSigned): otherwise anyone holding a signed request could add
+// x-amz-acl or user metadata to it.
+func allAmzSigned(r *http.Request, a v4Auth) error {
+	var unsigned []string
+	for k := range r.Header {
+		name := strings.ToLower(k)
+		if strings.HasPrefix(name, "x-amz-") && !slices.Contains(a.signedHeaders, name) {
+			unsigned = append(unsigned, name)
 		}
 	}
-	return false
-}
-
-// rawPath is the request path as it arrived on the wire.
-func rawPath(r *http.Request) string {
-	p, _, _ := strings.Cut(r.RequestURI, "?")
-	if strings.HasPrefix(p, "/") {
-		return p
+	if len(unsigned) == 0 {
+		return nil
 	}
-	return r.URL.EscapedPath()
-}
-
-// rebuild makes the request the client signed: same method, host, path and
-// query (without the signature), and only the headers named as signed.
-func rebuild(r *http.Request, a v4Auth, path string) (*http.Request, bool) {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	q := r.URL.Query()
-	q.Del("X-Amz-Signature")
-	req := &http.Request{
-		Method: r.Method,
-		URL:    &url.URL{Scheme: scheme, Opaque: "//" + r.Host + path, RawQuery: q.Encode()},
-		Host:   r.Host,
-		Header: http.Header{},
-	}
-	hasHost := false
-	for _, name := range a.signedHeaders {
-		switch name {
-		case "host":
-			hasHost = true
-		case "content-length":
-			n, err := strconv.ParseInt(r.Header.Get("Content-Length"), 10, 64)
-			if err != nil {
-				n = r.ContentLength
-			}
-			req.ContentLength = n
-		default:
-			vals := r.Header.Values(name)
-			if name == "transfer-encoding" {
-				vals = r.TransferEncoding
-			}
-			req.Header[http.CanonicalHeaderKey(name)] = vals
-		}
-	}
-	return req, hasHost
+	sort.Strings(unsigned)
+	return s3err.New(http.StatusForbidden, "AccessDenied", "There were headers present in the request which were not signed (HeadersNotSigned: %s)", strings.Join(unsigned, ", "))
 }
 
 // authSignature pulls "Signature=..." out of an Authorization header.
