@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/olkit/olkit/internal/syncbuf"
 	"github.com/olkit/olkit/localemu/internal/function"
 )
 
@@ -294,13 +296,13 @@ func TestBootstrapConcurrency(t *testing.T) {
 	})
 	t.Run("queued past the deadline", func(t *testing.T) {
 		t.Parallel()
-		b, _ := newEcho(t, function.BootstrapConfig{MaxConcurrency: 1})
+		b, logs := newEcho(t, function.BootstrapConfig{MaxConcurrency: 1})
 		done := make(chan error, 1)
 		go func() {
 			_, err := b.Invoke(context.Background(), ev("echo", "sleepMs", 1000))
 			done <- err
 		}()
-		time.Sleep(100 * time.Millisecond)
+		waitStarted(t, logs, 1)
 		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 		defer cancel()
 		_, err := b.Invoke(ctx, ev("echo"))
@@ -312,7 +314,9 @@ func TestBootstrapConcurrency(t *testing.T) {
 // TestBootstrapCloseLeavesNothing is not parallel: it counts goroutines.
 func TestBootstrapCloseLeavesNothing(t *testing.T) {
 	path := echofn(t)
-	cfg := function.BootstrapConfig{Name: "closing", Path: path, MaxConcurrency: 3, Logf: func(string, ...any) {}}
+	logs := &syncbuf.Buffer{}
+	cfg := function.BootstrapConfig{Name: "closing", Path: path, MaxConcurrency: 3,
+		Logf: func(format string, args ...any) { fmt.Fprintf(logs, format+"\n", args...) }}
 	base := runtime.NumGoroutine()
 	b, err := function.NewBootstrap(cfg)
 	require.NoError(t, err)
@@ -325,7 +329,7 @@ func TestBootstrapCloseLeavesNothing(t *testing.T) {
 		_, err := b.Invoke(context.Background(), ev("sleep", "sleepMs", 30000))
 		inflight <- err
 	}()
-	time.Sleep(200 * time.Millisecond)
+	waitStarted(t, logs, 4) // three before it, then this one
 	require.NoError(t, b.Close())
 	select {
 	case err := <-inflight:
@@ -379,4 +383,11 @@ func TestBootstrapLogsAreBounded(t *testing.T) {
 	assert.LessOrEqual(t, len(lines[0]), 8<<10+len(" [line truncated]"))
 	assert.True(t, strings.HasSuffix(lines[0], "[line truncated]"))
 	assert.Equal(t, "no newline", lines[1])
+}
+
+// waitStarted waits until n invocations have said they are under way.
+func waitStarted(t *testing.T, logs *syncbuf.Buffer, n int) {
+	t.Helper()
+	require.Eventually(t, func() bool { return strings.Count(logs.String(), "echofn: started") >= n },
+		10*time.Second, 5*time.Millisecond, "the invocation did not start:\n%s", logs)
 }

@@ -55,6 +55,10 @@ type customError struct{ msg string }
 func (e *customError) Error() string { return e.msg }
 
 func handle(ctx context.Context, ev event) (any, error) {
+	if ev.SleepMs > 0 {
+		// Tests wait for this line to know the invocation is under way.
+		fmt.Fprintln(os.Stderr, "echofn: started, sleeping", ev.SleepMs, "ms")
+	}
 	switch ev.Action {
 	case "error":
 		return nil, &customError{"it went wrong"}
