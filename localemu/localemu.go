@@ -78,7 +78,7 @@ func New(cfg Config) (*Server, error) {
 		// Access point ARNs are signed for s3-object-lambda, WGOR too.
 		Services: []string{"s3", "s3-object-lambda"},
 	}
-	api := s3api.New(s3api.Config{Store: st, Auth: verifier, Region: cfg.Region, Domain: cfg.Domain, Logf: cfg.Logf})
+	api := s3api.New(s3api.Config{Store: st, Auth: verifier, Region: cfg.Region, Account: cfg.AccountID, Domain: cfg.Domain, Logf: cfg.Logf})
 	ol := objectlambda.New(objectlambda.Config{API: api, Auth: verifier, Secret: secret, Region: cfg.Region,
 		Account: cfg.AccountID, Domain: cfg.Domain, Endpoint: cfg.Endpoint, Logf: cfg.Logf})
 	return &Server{Handler: ol, Store: st, Config: cfg, ObjectLambda: ol}, nil

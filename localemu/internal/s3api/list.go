@@ -336,6 +336,11 @@ func deleteObjects(c *call) error {
 		Errors  []failed `xml:"Error"`
 	}{NS: s3NS}
 	for _, o := range req.Objects {
+		if err := c.allowed(b, o.Key, o.VersionID, "s3:DeleteObject"); err != nil {
+			e := s3err.From(err)
+			res.Errors = append(res.Errors, failed{Key: o.Key, VersionID: o.VersionID, Code: e.Code, Message: e.Message})
+			continue
+		}
 		r, err := c.h.cfg.Store.Delete(c.route.Bucket, o.Key, o.VersionID, c.deletePrecondition(b))
 		if err != nil {
 			e := s3err.From(err)

@@ -42,10 +42,11 @@ func (c *call) newObject() (store.Object, error) {
 		}
 	}
 	o.StorageClass = r.Header.Get("X-Amz-Storage-Class")
-	o.ACL = r.Header.Get("X-Amz-Acl")
-	if err := validACL(o.ACL); err != nil {
+	acl, grants, _, err := c.requestedACL()
+	if err != nil {
 		return o, err
 	}
+	o.ACL, o.Grants = acl, grants
 	if t := r.Header.Get("X-Amz-Tagging"); t != "" {
 		tags, err := parseTagQuery(t)
 		if err != nil {
@@ -354,6 +355,9 @@ func copySource(v string) (bucket, key, versionID string, err error) {
 func (c *call) openSource() (*store.Object, error) {
 	bucket, key, vid, err := copySource(c.r.Header.Get("X-Amz-Copy-Source"))
 	if err != nil {
+		return nil, err
+	}
+	if err := c.mayRead(bucket, key, vid); err != nil {
 		return nil, err
 	}
 	src, err := c.h.cfg.Store.Get(bucket, key, vid)

@@ -9,7 +9,7 @@ import (
 // plain GET or PUT that would succeed wrongly.
 var unsupported = []string{
 	"accelerate", "analytics", "cors", "encryption", "intelligent-tiering", "inventory",
-	"lifecycle", "logging", "metrics", "notification", "ownershipControls", "policy",
+	"lifecycle", "logging", "metrics", "notification", "ownershipControls",
 	"policyStatus", "publicAccessBlock", "replication", "requestPayment", "website",
 	"restore", "select", "torrent", "attributes", "session", "renameObject", "metadataTable",
 	"abac", "metadataConfiguration",
@@ -55,17 +55,17 @@ func bucketOperation(m string, has func(string) bool, listType string) string {
 		return sub(map[string]string{
 			"location": "GetBucketLocation", "versioning": "GetBucketVersioning", "versions": "ListObjectVersions",
 			"uploads": "ListMultipartUploads", "object-lock": "GetObjectLockConfiguration", "acl": "GetBucketAcl",
-			"tagging": "GetBucketTagging",
+			"tagging": "GetBucketTagging", "policy": "GetBucketPolicy",
 		}, "ListObjects")
 	case http.MethodPut:
 		return sub(map[string]string{
 			"versioning": "PutBucketVersioning", "object-lock": "PutObjectLockConfiguration",
-			"acl": "PutBucketAcl", "tagging": "PutBucketTagging",
+			"acl": "PutBucketAcl", "tagging": "PutBucketTagging", "policy": "PutBucketPolicy",
 		}, "CreateBucket")
 	case http.MethodHead:
 		return "HeadBucket"
 	case http.MethodDelete:
-		return sub(map[string]string{"tagging": "DeleteBucketTagging"}, "DeleteBucket")
+		return sub(map[string]string{"tagging": "DeleteBucketTagging", "policy": "DeleteBucketPolicy"}, "DeleteBucket")
 	case http.MethodPost:
 		if has("delete") {
 			return "DeleteObjects"
@@ -147,6 +147,11 @@ func (h *Handler) operations() map[string]opFunc {
 		"DeleteObjectTagging":        deleteObjectTagging,
 		"GetObjectAcl":               getObjectACL,
 		"PutObjectAcl":               putObjectACL,
+		"GetBucketAcl":               getBucketACL,
+		"PutBucketAcl":               putBucketACL,
+		"GetBucketPolicy":            getBucketPolicy,
+		"PutBucketPolicy":            putBucketPolicy,
+		"DeleteBucketPolicy":         deleteBucketPolicy,
 		"CreateMultipartUpload":      createMultipartUpload,
 		"UploadPart":                 uploadPart,
 		"UploadPartCopy":             uploadPart,

@@ -29,6 +29,9 @@ type Config struct {
 	Store  *store.Store
 	Auth   *s3auth.Verifier
 	Region string
+	// Account is the account id the emulator plays: policies name its
+	// users arn:aws:iam::<Account>:user/<access key>.
+	Account string
 	// Domain is the host suffix of virtual-host addressing: a request to
 	// "bucket.<Domain>[:port]" names the bucket in its host.
 	Domain string
@@ -76,7 +79,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	route, err := h.Resolve(r)
 	var auth *s3auth.Result
 	if err == nil {
-		auth, err = h.cfg.Auth.Verify(r, bucketIfVirtual(route))
+		if anon, ok := s3auth.Anonymous(r); ok {
+			auth = anon
+		} else {
+			auth, err = h.cfg.Auth.Verify(r, bucketIfVirtual(route))
+		}
 	}
 	h.serve(w, r, route, auth, err)
 }
@@ -113,7 +120,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, route Route, aut
 		op, ok := h.ops[route.Op]
 		if !ok {
 			err = s3err.New(http.StatusNotImplemented, "NotImplemented", "localemu does not implement %s", route.Op)
-		} else {
+		} else if err = c.authorize(); err == nil {
 			err = op(c)
 		}
 	}
