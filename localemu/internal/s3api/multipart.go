@@ -21,16 +21,12 @@ import (
 const minPartSize = 5 << 20
 
 type copyResult struct {
-	ETag              string
-	LastModified      string
-	ChecksumCRC32     string `xml:",omitempty"`
-	ChecksumCRC32C    string `xml:",omitempty"`
-	ChecksumCRC64NVME string `xml:",omitempty"`
-	ChecksumSHA1      string `xml:",omitempty"`
-	ChecksumSHA256    string `xml:",omitempty"`
+	ETag         string
+	LastModified string
+	copyResultChecksums
 }
 
-func (r *copyResult) setChecksums(sums map[string]string) {
+func (r *copyResultChecksums) setChecksums(sums map[string]string) {
 	for alg, v := range sums {
 		switch alg {
 		case "CRC32":
@@ -39,10 +35,14 @@ func (r *copyResult) setChecksums(sums map[string]string) {
 			r.ChecksumCRC32C = v
 		case "CRC64NVME":
 			r.ChecksumCRC64NVME = v
+		case "MD5":
+			r.ChecksumMD5 = v
 		case "SHA1":
 			r.ChecksumSHA1 = v
 		case "SHA256":
 			r.ChecksumSHA256 = v
+		case "SHA512":
+			r.ChecksumSHA512 = v
 		}
 	}
 }
@@ -58,8 +58,10 @@ func createMultipartUpload(c *call) error {
 	}
 	c.applyDefaultRetention(b, &o)
 	alg := strings.ToUpper(c.r.Header.Get("X-Amz-Checksum-Algorithm"))
-	if _, ok := algorithms[alg]; alg != "" && !ok {
-		return s3err.InvalidRequest("Checksum algorithm %q is not one of CRC32, CRC32C, CRC64NVME, SHA1, SHA256", alg)
+	if alg != "" {
+		if err := knownAlgorithm(alg); err != nil {
+			return err
+		}
 	}
 	typ, err := checksumType(alg, c.r.Header.Get("X-Amz-Checksum-Type"))
 	if err != nil {
@@ -239,8 +241,9 @@ func completeMultipartUpload(c *call) error {
 		Key      string
 		ETag     string
 		copyResultChecksums
+		ChecksumType string `xml:",omitempty"`
 	}{NS: s3NS, Location: scheme + "://" + c.r.Host + "/" + c.route.Bucket + "/" + c.route.Key, Bucket: c.route.Bucket, Key: c.route.Key, ETag: stored.ETag,
-		copyResultChecksums: copyResultChecksums{res.ChecksumCRC32, res.ChecksumCRC32C, res.ChecksumCRC64NVME, res.ChecksumSHA1, res.ChecksumSHA256}})
+		copyResultChecksums: res.copyResultChecksums, ChecksumType: checksumTypeOf(stored)})
 }
 
 // checksumType validates a multipart upload's checksum type: COMPOSITE
@@ -258,7 +261,7 @@ func checksumType(alg, typ string) (string, error) {
 		return "", s3err.InvalidRequest("Value for x-amz-checksum-type header is invalid.")
 	case alg == "":
 		return "", s3err.InvalidRequest("The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.")
-	case typ == "FULL_OBJECT" && (alg == "SHA1" || alg == "SHA256"):
+	case typ == "FULL_OBJECT" && (alg == "SHA1" || alg == "SHA256" || alg == "MD5" || alg == "SHA512"):
 		return "", s3err.InvalidRequest("The FULL_OBJECT checksum type cannot be used with the %s algorithm.", strings.ToLower(alg))
 	case typ == "COMPOSITE" && alg == "CRC64NVME":
 		return "", s3err.InvalidRequest("The COMPOSITE checksum type cannot be used with the crc64nvme algorithm.")
@@ -318,8 +321,10 @@ type copyResultChecksums struct {
 	ChecksumCRC32     string `xml:",omitempty"`
 	ChecksumCRC32C    string `xml:",omitempty"`
 	ChecksumCRC64NVME string `xml:",omitempty"`
+	ChecksumMD5       string `xml:",omitempty"`
 	ChecksumSHA1      string `xml:",omitempty"`
 	ChecksumSHA256    string `xml:",omitempty"`
+	ChecksumSHA512    string `xml:",omitempty"`
 }
 
 func listParts(c *call) error {
@@ -366,7 +371,7 @@ func listParts(c *call) error {
 		px := partXML{PartNumber: p.Number, LastModified: isoTime(p.LastModified), ETag: p.ETag, Size: p.Size}
 		var cr copyResult
 		cr.setChecksums(p.Checksums)
-		px.copyResultChecksums = copyResultChecksums{cr.ChecksumCRC32, cr.ChecksumCRC32C, cr.ChecksumCRC64NVME, cr.ChecksumSHA1, cr.ChecksumSHA256}
+		px.copyResultChecksums = cr.copyResultChecksums
 		res.Parts = append(res.Parts, px)
 		res.NextPartNumberMarker = p.Number
 	}
@@ -443,4 +448,13 @@ func listMultipartUploads(c *call) error {
 		}
 	}
 	return c.writeXML(res)
+}
+
+// checksumTypeOf is the x-amz-checksum-type / ChecksumType of o's
+// checksum, "" when it has none.
+func checksumTypeOf(o *store.Object) string {
+	if len(o.Checksums) == 0 {
+		return ""
+	}
+	return o.ChecksumType
 }

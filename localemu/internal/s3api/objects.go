@@ -391,6 +391,9 @@ func copyObject(c *call) error {
 	if alg == "" {
 		alg = firstAlgorithm(src.Checksums, defaultAlgorithm)
 	}
+	if err := knownAlgorithm(strings.ToUpper(alg)); err != nil {
+		return err
+	}
 	stored, err := c.copyData(src, o, strings.ToUpper(alg), c.writePrecondition(b))
 	if err != nil {
 		return err
