@@ -92,7 +92,9 @@ func TestChunkedSignedTrailer(t *testing.T) {
 		})
 	}
 	_, _, err := readChunked(t, signedTrailerRequest(t, []string{"x"}, trailer, false,
-		func(s string) string { return strings.Replace(s, "x-amz-trailer-signature:", "x-amz-checksum-sha1:AAAA\r\nx-amz-trailer-signature:", 1) }))
+		func(s string) string {
+			return strings.Replace(s, "x-amz-trailer-signature:", "x-amz-checksum-sha1:AAAA\r\nx-amz-trailer-signature:", 1)
+		}))
 	assert.Equal(t, "SignatureDoesNotMatch", code(t, err), "an extra unsigned trailer")
 }
 
