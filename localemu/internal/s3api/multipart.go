@@ -166,21 +166,25 @@ func completeMultipartUpload(c *call) error {
 		return err
 	}
 	id := c.q.Get("uploadId")
-	u, parts, err := c.h.cfg.Store.GetUpload(c.route.Bucket, c.route.Key, id)
-	if err != nil {
-		return err
+	u, parts, uerr := c.h.cfg.Store.GetUpload(c.route.Bucket, c.route.Key, id)
+	if uerr != nil && s3err.From(uerr).Code != "NoSuchUpload" {
+		return uerr
 	}
-	var req struct {
-		Parts []struct {
-			PartNumber int
-			ETag       string
-		} `xml:"Part"`
-	}
-	if err := c.readXML(&req); err != nil {
-		return err
-	}
-	if len(req.Parts) == 0 {
+	var req completeRequest
+	if err := c.readXML(&req); err != nil || len(req.Parts) == 0 {
+		if uerr != nil {
+			return uerr
+		}
+		if err != nil {
+			return err
+		}
 		return s3err.New(http.StatusBadRequest, "MalformedXML", "You must specify at least one part")
+	}
+	if uerr != nil {
+		if done, ok := c.alreadyCompleted(req); ok {
+			return c.completeResult(done) // a retried Complete gets the same answer
+		}
+		return uerr
 	}
 	have := map[int]store.Part{}
 	for _, p := range parts {
@@ -222,10 +226,55 @@ func completeMultipartUpload(c *call) error {
 		}
 		o.Checksums, o.ChecksumType = map[string]string{alg: sum}, "FULL_OBJECT"
 	}
+	o.PartChecksums = partChecksums(firstAlgorithm(o.Checksums, ""), chosen)
 	stored, err := c.h.cfg.Store.CompleteUpload(c.route.Bucket, c.route.Key, id, numbers, o, c.writePrecondition(b))
 	if err != nil {
 		return err
 	}
+	return c.completeResult(stored)
+}
+
+type completeRequest struct {
+	Parts []struct {
+		PartNumber int
+		ETag       string
+	} `xml:"Part"`
+}
+
+// alreadyCompleted finds the object a Complete with this parts list made,
+// if it is still the current version: the multipart ETag is a function of
+// the parts' ETags, so a retry names it exactly.
+func (c *call) alreadyCompleted(req completeRequest) (*store.Object, bool) {
+	md5s := md5.New()
+	for _, p := range req.Parts {
+		raw, err := hex.DecodeString(strings.Trim(p.ETag, `" `))
+		if err != nil || len(raw) != md5.Size {
+			return nil, false
+		}
+		md5s.Write(raw)
+	}
+	etag := fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(md5s.Sum(nil)), len(req.Parts))
+	o, err := c.h.cfg.Store.Get(c.route.Bucket, c.route.Key, "")
+	if err != nil || o.ETag != etag || len(o.PartSizes) != len(req.Parts) {
+		return nil, false
+	}
+	return o, true
+}
+
+// partChecksums lists each part's alg checksum, or nil unless all have one.
+func partChecksums(alg string, parts []store.Part) []string {
+	var out []string
+	for _, p := range parts {
+		v := p.Checksums[alg]
+		if alg == "" || v == "" {
+			return nil
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func (c *call) completeResult(stored *store.Object) error {
 	setVersionHeader(c.w.Header(), stored)
 	res := copyResult{ETag: stored.ETag}
 	res.setChecksums(stored.Checksums)

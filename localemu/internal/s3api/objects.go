@@ -177,6 +177,7 @@ func getObject(c *call) error {
 		return err
 	}
 	c.objectHeaders(o, status == http.StatusPartialContent)
+	c.partChecksumHeader(o)
 	h := c.w.Header()
 	h.Set("Content-Length", strconv.FormatInt(length, 10))
 	if status == http.StatusPartialContent {
@@ -473,4 +474,16 @@ func (c *call) copyData(src *store.Object, o store.Object, alg string, check sto
 	}
 	o.ETag, o.Checksums, o.ChecksumType = etag, sums, "FULL_OBJECT"
 	return c.h.cfg.Store.Put(o, st, check)
+}
+
+// partChecksumHeader gives GetObject?partNumber=N with checksum mode the
+// part's own checksum, as S3 does for multipart objects.
+func (c *call) partChecksumHeader(o *store.Object) {
+	n, err := strconv.Atoi(c.q.Get("partNumber"))
+	if err != nil || n < 1 || n > len(o.PartChecksums) || !strings.EqualFold(c.r.Header.Get("X-Amz-Checksum-Mode"), "ENABLED") {
+		return
+	}
+	alg := firstAlgorithm(o.Checksums, "")
+	c.w.Header().Set("X-Amz-Checksum-"+alg, o.PartChecksums[n-1])
+	c.w.Header().Set("X-Amz-Checksum-Type", "COMPOSITE")
 }

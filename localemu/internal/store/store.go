@@ -93,13 +93,16 @@ type Object struct {
 	ACL          string            `json:",omitempty"`
 	// Grants is the object's ACL beyond its owner's full control, when set
 	// with grants rather than a canned ACL (ACL then names none).
-	Grants    []Grant   `json:",omitempty"`
-	Tags      []Tag     `json:",omitempty"`
-	PartSizes []int64   `json:",omitempty"` // set for multipart objects
-	LockMode  string    `json:",omitempty"`
-	LockUntil time.Time `json:",omitzero"`
-	LegalHold bool      `json:",omitempty"`
-	Blob      string    `json:",omitempty"`
+	Grants    []Grant `json:",omitempty"`
+	Tags      []Tag   `json:",omitempty"`
+	PartSizes []int64 `json:",omitempty"` // set for multipart objects
+	// PartChecksums are the parts' checksums in the object's algorithm,
+	// for GetObject?partNumber=N with checksum mode (multipart objects).
+	PartChecksums []string  `json:",omitempty"`
+	LockMode      string    `json:",omitempty"`
+	LockUntil     time.Time `json:",omitzero"`
+	LegalHold     bool      `json:",omitempty"`
+	Blob          string    `json:",omitempty"`
 }
 
 // Content is an object's bytes, read at any offset; close it when done.
