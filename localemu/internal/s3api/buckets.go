@@ -51,7 +51,7 @@ func listBuckets(c *call) error {
 
 func createBucket(c *call) error {
 	name := c.route.Bucket
-	if !validBucketName(name) {
+	if !validBucketName(name) || reservedBucketName(name) {
 		return s3err.New(http.StatusBadRequest, "InvalidBucketName", "The specified bucket is not valid.")
 	}
 	var conf struct {

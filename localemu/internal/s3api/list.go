@@ -339,7 +339,17 @@ func deleteObjects(c *call) error {
 			VersionID string `xml:"VersionId"`
 		} `xml:"Object"`
 	}
+	if err := requireIntegrityHeader(c.r); err != nil {
+		return err
+	}
+	finish, err := c.verifiedBody()
+	if err != nil {
+		return err
+	}
 	if err := c.readXML(&req); err != nil {
+		return err
+	}
+	if err := finish(); err != nil {
 		return err
 	}
 	if len(req.Objects) == 0 || len(req.Objects) > 1000 {

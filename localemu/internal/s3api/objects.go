@@ -38,10 +38,13 @@ func (c *call) newObject() (store.Object, error) {
 	}
 	for name, vals := range r.Header {
 		if m, ok := strings.CutPrefix(strings.ToLower(name), "x-amz-meta-"); ok {
-			o.Meta[m] = strings.Join(vals, ",")
+			o.Meta[m] = decodeMetaValue(strings.Join(vals, ","))
 		}
 	}
 	o.StorageClass = r.Header.Get("X-Amz-Storage-Class")
+	if err := validStorageClass(o.StorageClass); err != nil {
+		return o, err
+	}
 	acl, grants, _, err := c.requestedACL()
 	if err != nil {
 		return o, err
@@ -59,14 +62,22 @@ func (c *call) newObject() (store.Object, error) {
 
 // dropAWSChunked removes the aws-chunked transfer coding from a
 // Content-Encoding list: it describes the request, not the object.
+// Any other value is kept exactly as sent ("deflate, gzip" stays so).
 func dropAWSChunked(v string) string {
 	var keep []string
+	found := false
 	for _, p := range strings.Split(v, ",") {
-		if p = strings.TrimSpace(p); p != "" && !strings.EqualFold(p, "aws-chunked") {
+		switch p = strings.TrimSpace(p); {
+		case strings.EqualFold(p, "aws-chunked"):
+			found = true
+		case p != "":
 			keep = append(keep, p)
 		}
 	}
-	return strings.Join(keep, ",")
+	if !found {
+		return v
+	}
+	return strings.Join(keep, ", ")
 }
 
 func putObject(c *call) error {
@@ -284,7 +295,7 @@ func (c *call) objectHeaders(o *store.Object, partial bool) {
 		h.Set(k, v)
 	}
 	for k, v := range o.Meta {
-		h["X-Amz-Meta-"+k] = []string{v}
+		h["X-Amz-Meta-"+k] = []string{encodeMetaValue(v)}
 	}
 	setVersionHeader(h, o)
 	if o.StorageClass != "" && o.StorageClass != "STANDARD" {
@@ -425,7 +436,8 @@ func (c *call) copyTarget(src *store.Object) (store.Object, error) {
 	}
 	if md != "REPLACE" {
 		o.Header, o.Meta = src.Header, src.Meta
-		if src.Bucket == o.Bucket && src.Key == o.Key && o.StorageClass == "" && c.r.Header.Get("X-Amz-Checksum-Algorithm") == "" {
+		if src.Bucket == o.Bucket && src.Key == o.Key && o.StorageClass == "" && c.r.Header.Get("X-Amz-Checksum-Algorithm") == "" &&
+			c.r.Header.Get("X-Amz-Server-Side-Encryption") == "" {
 			return o, s3err.InvalidRequest("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 		}
 	}
