@@ -335,8 +335,11 @@ func deleteObjects(c *call) error {
 	var req struct {
 		Quiet   bool
 		Objects []struct {
-			Key       string
-			VersionID string `xml:"VersionId"`
+			Key              string
+			VersionID        string  `xml:"VersionId"`
+			ETag             string  `xml:"ETag"`
+			LastModifiedTime *string `xml:"LastModifiedTime"`
+			Size             *string `xml:"Size"`
 		} `xml:"Object"`
 	}
 	if err := requireIntegrityHeader(c.r); err != nil {
@@ -379,7 +382,11 @@ func deleteObjects(c *call) error {
 			res.Errors = append(res.Errors, failed{Key: o.Key, VersionID: o.VersionID, Code: e.Code, Message: e.Message})
 			continue
 		}
-		r, err := c.h.cfg.Store.Delete(c.route.Bucket, o.Key, o.VersionID, c.deletePrecondition(b))
+		cond, err := deleteCondition(strings.TrimSpace(o.ETag), o.LastModifiedTime != nil, o.Size != nil)
+		var r store.DeleteResult
+		if err == nil {
+			r, err = c.deleteWith(o.Key, o.VersionID, cond, c.deletePrecondition(b))
+		}
 		if err != nil {
 			e := s3err.From(err)
 			res.Errors = append(res.Errors, failed{Key: o.Key, VersionID: o.VersionID, Code: e.Code, Message: e.Message})

@@ -320,7 +320,11 @@ func deleteObject(c *call) error {
 	if err != nil {
 		return err
 	}
-	res, err := c.h.cfg.Store.Delete(c.route.Bucket, c.route.Key, c.q.Get("versionId"), c.deletePrecondition(b))
+	cond, err := c.requestDeleteCondition()
+	if err != nil {
+		return err
+	}
+	res, err := c.deleteWith(c.route.Key, c.q.Get("versionId"), cond, c.deletePrecondition(b))
 	if err != nil {
 		return err
 	}
