@@ -11,7 +11,7 @@ var unsupported = []string{
 	"accelerate", "analytics", "cors", "encryption", "intelligent-tiering", "inventory",
 	"lifecycle", "logging", "metrics", "notification", "ownershipControls",
 	"policyStatus", "publicAccessBlock", "replication", "requestPayment", "website",
-	"restore", "select", "torrent", "attributes", "session", "renameObject", "metadataTable",
+	"restore", "select", "torrent", "session", "renameObject", "metadataTable",
 	"abac", "metadataConfiguration",
 }
 
@@ -80,6 +80,7 @@ func objectOperation(r *http.Request, m string, has func(string) bool) string {
 		{"acl", "GetObjectAcl", "PutObjectAcl", ""},
 		{"retention", "GetObjectRetention", "PutObjectRetention", ""},
 		{"legal-hold", "GetObjectLegalHold", "PutObjectLegalHold", ""},
+		{"attributes", "GetObjectAttributes", "", ""},
 	} {
 		if has(s.q) {
 			if op := map[string]string{http.MethodGet: s.get, http.MethodPut: s.put, http.MethodDelete: s.del}[m]; op != "" {
@@ -147,6 +148,7 @@ func (h *Handler) operations() map[string]opFunc {
 		"DeleteObjectTagging":        deleteObjectTagging,
 		"GetObjectAcl":               getObjectACL,
 		"PutObjectAcl":               putObjectACL,
+		"GetObjectAttributes":        getObjectAttributes,
 		"GetBucketAcl":               getBucketACL,
 		"PutBucketAcl":               putBucketACL,
 		"GetBucketPolicy":            getBucketPolicy,
