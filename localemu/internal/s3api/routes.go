@@ -8,7 +8,7 @@ import (
 // a request naming one answers 501 rather than falling through to a
 // plain GET or PUT that would succeed wrongly.
 var unsupported = []string{
-	"accelerate", "analytics", "cors", "encryption", "intelligent-tiering", "inventory",
+	"accelerate", "analytics", "encryption", "intelligent-tiering", "inventory",
 	"lifecycle", "logging", "metrics", "notification", "ownershipControls",
 	"policyStatus", "publicAccessBlock", "replication", "requestPayment", "website",
 	"restore", "select", "torrent", "session", "renameObject", "metadataTable",
@@ -25,6 +25,9 @@ func operation(r *http.Request, rt Route) string {
 		}
 	}
 	m := r.Method
+	if m == http.MethodOptions && rt.Bucket != "" {
+		return "CORSPreflight"
+	}
 	switch {
 	case rt.Bucket == "":
 		if m == http.MethodGet {
@@ -55,17 +58,17 @@ func bucketOperation(m string, has func(string) bool, listType string) string {
 		return sub(map[string]string{
 			"location": "GetBucketLocation", "versioning": "GetBucketVersioning", "versions": "ListObjectVersions",
 			"uploads": "ListMultipartUploads", "object-lock": "GetObjectLockConfiguration", "acl": "GetBucketAcl",
-			"tagging": "GetBucketTagging", "policy": "GetBucketPolicy",
+			"tagging": "GetBucketTagging", "policy": "GetBucketPolicy", "cors": "GetBucketCors",
 		}, "ListObjects")
 	case http.MethodPut:
 		return sub(map[string]string{
 			"versioning": "PutBucketVersioning", "object-lock": "PutObjectLockConfiguration",
-			"acl": "PutBucketAcl", "tagging": "PutBucketTagging", "policy": "PutBucketPolicy",
+			"acl": "PutBucketAcl", "tagging": "PutBucketTagging", "policy": "PutBucketPolicy", "cors": "PutBucketCors",
 		}, "CreateBucket")
 	case http.MethodHead:
 		return "HeadBucket"
 	case http.MethodDelete:
-		return sub(map[string]string{"tagging": "DeleteBucketTagging", "policy": "DeleteBucketPolicy"}, "DeleteBucket")
+		return sub(map[string]string{"tagging": "DeleteBucketTagging", "policy": "DeleteBucketPolicy", "cors": "DeleteBucketCors"}, "DeleteBucket")
 	case http.MethodPost:
 		if has("delete") {
 			return "DeleteObjects"
@@ -149,6 +152,10 @@ func (h *Handler) operations() map[string]opFunc {
 		"GetObjectAcl":               getObjectACL,
 		"PutObjectAcl":               putObjectACL,
 		"GetObjectAttributes":        getObjectAttributes,
+		"GetBucketCors":              getBucketCors,
+		"PutBucketCors":              putBucketCors,
+		"DeleteBucketCors":           deleteBucketCors,
+		"CORSPreflight":              corsPreflight,
 		"GetBucketAcl":               getBucketACL,
 		"PutBucketAcl":               putBucketACL,
 		"GetBucketPolicy":            getBucketPolicy,

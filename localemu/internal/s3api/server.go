@@ -117,16 +117,24 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, route Route, aut
 	}()
 	if err == nil {
 		defer c.auth.Body.Close()
-		op, ok := h.ops[route.Op]
-		if !ok {
-			err = s3err.New(http.StatusNotImplemented, "NotImplemented", "localemu does not implement %s", route.Op)
-		} else if err = c.authorize(); err == nil {
-			err = op(c)
-		}
+		c.applyCORS()
+		err = c.run()
 	}
 	if err != nil {
 		h.fail(c, err)
 	}
+}
+
+// run authorizes the call's operation, then runs it.
+func (c *call) run() error {
+	op, ok := c.h.ops[c.route.Op]
+	if !ok {
+		return s3err.New(http.StatusNotImplemented, "NotImplemented", "localemu does not implement %s", c.route.Op)
+	}
+	if err := c.authorize(); err != nil {
+		return err
+	}
+	return op(c)
 }
 
 func bucketIfVirtual(r Route) string {

@@ -48,6 +48,8 @@ type Bucket struct {
 	ACL []Grant `json:",omitempty"`
 	// Policy is the bucket policy document as the owner sent it.
 	Policy string `json:",omitempty"`
+	// CORS is the bucket's CORSConfiguration document.
+	CORS string `json:",omitempty"`
 }
 
 // Grant gives one grantee one permission (READ, WRITE, READ_ACP,
