@@ -2,6 +2,7 @@ package s3api
 
 import (
 	"net/http"
+	"strings"
 )
 
 // unsupported are subresources localemu knows S3 has but does not serve;
@@ -27,6 +28,10 @@ func operation(r *http.Request, rt Route) string {
 	m := r.Method
 	if m == http.MethodOptions && rt.Bucket != "" {
 		return "CORSPreflight"
+	}
+	if m == http.MethodPost && rt.Bucket != "" && rt.Key == "" && !has("delete") &&
+		strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "multipart/form-data") {
+		return "PostObject"
 	}
 	switch {
 	case rt.Bucket == "":
@@ -156,6 +161,7 @@ func (h *Handler) operations() map[string]opFunc {
 		"PutBucketCors":              putBucketCors,
 		"DeleteBucketCors":           deleteBucketCors,
 		"CORSPreflight":              corsPreflight,
+		"PostObject":                 postObject,
 		"GetBucketAcl":               getBucketACL,
 		"PutBucketAcl":               putBucketACL,
 		"GetBucketPolicy":            getBucketPolicy,
