@@ -56,7 +56,7 @@ func TestCORSWithSDK(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "https://app.example.com", resp.Header.Get("Access-Control-Allow-Origin"))
 	assert.Equal(t, "GET, PUT", resp.Header.Get("Access-Control-Allow-Methods"))
-	assert.Equal(t, "content-type, x-amz-meta-who", resp.Header.Get("Access-Control-Allow-Headers"))
+	assert.Equal(t, "content-type,x-amz-meta-who", resp.Header.Get("Access-Control-Allow-Headers"))
 	assert.Equal(t, "600", resp.Header.Get("Access-Control-Max-Age"))
 	assert.Equal(t, "true", resp.Header.Get("Access-Control-Allow-Credentials"))
 	assert.Equal(t, 403, preflight("https://evil.test", "GET", "").StatusCode)

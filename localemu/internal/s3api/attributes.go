@@ -79,7 +79,11 @@ func getObjectAttributes(c *call) error {
 	}
 	if want["Checksum"] && len(o.Checksums) > 0 {
 		res.Checksum = &attrChecksum{ChecksumType: o.ChecksumType}
-		res.Checksum.setChecksums(o.Checksums)
+		bare := map[string]string{}
+		for alg, v := range o.Checksums {
+			bare[alg], _, _ = strings.Cut(v, "-") // GetObjectAttributes omits a composite's "-N"
+		}
+		res.Checksum.setChecksums(bare)
 	}
 	if want["ObjectParts"] && len(o.PartSizes) > 0 {
 		parts, err := c.objectParts(o)

@@ -186,7 +186,7 @@ func setCORSHeaders(h http.Header, r *corsRule, origin string) {
 	h.Set("Access-Control-Allow-Origin", allowOrigin)
 	h.Set("Access-Control-Allow-Methods", strings.Join(r.AllowedMethods, ", "))
 	if len(r.ExposeHeaders) > 0 {
-		h.Set("Access-Control-Expose-Headers", strings.Join(r.ExposeHeaders, ", "))
+		h.Set("Access-Control-Expose-Headers", strings.Join(r.ExposeHeaders, ","))
 	}
 	if r.MaxAgeSeconds != nil {
 		h.Set("Access-Control-Max-Age", strconv.Itoa(*r.MaxAgeSeconds))
@@ -211,14 +211,7 @@ func corsPreflight(c *call) error {
 	if cc == nil {
 		return s3err.New(http.StatusForbidden, "AccessForbidden", "CORSResponse: CORS is not enabled for this bucket.")
 	}
-	var headers []string
-	for _, v := range c.r.Header.Values("Access-Control-Request-Headers") {
-		for _, h := range strings.Split(v, ",") {
-			if h = strings.TrimSpace(h); h != "" {
-				headers = append(headers, strings.ToLower(h))
-			}
-		}
-	}
+	headers := requestedHeaders(c.r)
 	r := cc.match(origin, method, headers)
 	if r == nil {
 		return s3err.New(http.StatusForbidden, "AccessForbidden", "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.")
@@ -226,7 +219,7 @@ func corsPreflight(c *call) error {
 	h := c.w.Header()
 	setCORSHeaders(h, r, origin)
 	if len(headers) > 0 {
-		h.Set("Access-Control-Allow-Headers", strings.Join(headers, ", "))
+		h.Set("Access-Control-Allow-Headers", strings.Join(headers, ","))
 	}
 	c.w.WriteHeader(http.StatusOK)
 	return nil
@@ -243,9 +236,28 @@ func (c *call) applyCORS() {
 	if err != nil {
 		return
 	}
+	// S3 evaluates an actual request that carries the preflight headers
+	// as the preflight would be.
+	method, headers := c.r.Method, requestedHeaders(c.r)
+	if m := c.r.Header.Get("Access-Control-Request-Method"); m != "" {
+		method = m
+	}
 	if cc := bucketCORS(b); cc != nil {
-		if r := cc.match(origin, c.r.Method, nil); r != nil {
+		if r := cc.match(origin, method, headers); r != nil {
 			setCORSHeaders(c.w.Header(), r, origin)
 		}
 	}
+}
+
+// requestedHeaders lists Access-Control-Request-Headers, lower case.
+func requestedHeaders(r *http.Request) []string {
+	var out []string
+	for _, v := range r.Header.Values("Access-Control-Request-Headers") {
+		for _, h := range strings.Split(v, ",") {
+			if h = strings.TrimSpace(h); h != "" {
+				out = append(out, strings.ToLower(h))
+			}
+		}
+	}
+	return out
 }

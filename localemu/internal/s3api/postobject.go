@@ -92,6 +92,7 @@ func postObject(c *call) error {
 	if err != nil {
 		return err
 	}
+	setChecksumHeaders(c.w.Header(), stored.Checksums, stored.ChecksumType)
 	return c.postAnswer(fields, stored.ETag, stored.VersionID)
 }
 
