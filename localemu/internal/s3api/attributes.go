@@ -50,12 +50,8 @@ func getObjectAttributes(c *call) error {
 	if len(want) == 0 {
 		return s3err.New(http.StatusBadRequest, "InvalidArgument", "The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty")
 	}
-	o, err := c.h.cfg.Store.Get(c.route.Bucket, c.route.Key, c.q.Get("versionId"))
+	o, err := c.readTarget()
 	if err != nil {
-		if o != nil && o.DeleteMarker {
-			c.w.Header().Set("X-Amz-Delete-Marker", "true")
-			setVersionHeader(c.w.Header(), o)
-		}
 		return err
 	}
 	if status := conditional(c.r.Header, o, "If-"); status == http.StatusNotModified {

@@ -95,14 +95,7 @@ func putObject(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.applyDefaultRetention(b, &o)
-	st, etag, sums, err := c.receiveBody(defaultAlgorithm)
-	if err != nil {
-		return err
-	}
-	defer st.Abort()
-	o.ETag, o.Checksums, o.ChecksumType = `"`+etag+`"`, sums, "FULL_OBJECT"
-	stored, err := c.h.cfg.Store.Put(o, st, c.writePrecondition(b))
+	stored, err := c.storeUpload(b, o, nil)
 	if err != nil {
 		return err
 	}
@@ -112,6 +105,25 @@ func putObject(c *call) error {
 	setChecksumHeaders(h, stored.Checksums, stored.ChecksumType)
 	c.w.WriteHeader(http.StatusOK)
 	return nil
+}
+
+// storeUpload receives the request's body as o, a new version of the
+// key in bucket b, and commits it; sizeOK, if set, may refuse the size
+// received (POST policies) before anything is committed.
+func (c *call) storeUpload(b store.Bucket, o store.Object, sizeOK func(int64) error) (*store.Object, error) {
+	c.applyDefaultRetention(b, &o)
+	st, etag, sums, err := c.receiveBody(defaultAlgorithm)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Abort()
+	if sizeOK != nil {
+		if err := sizeOK(st.Size()); err != nil {
+			return nil, err
+		}
+	}
+	o.ETag, o.Checksums, o.ChecksumType = `"`+etag+`"`, sums, "FULL_OBJECT"
+	return c.h.cfg.Store.Put(o, st, c.writePrecondition(b))
 }
 
 func setVersionHeader(h http.Header, o *store.Object) {
@@ -166,12 +178,8 @@ func etagMatches(list, etag string) bool {
 
 // getObject serves GetObject and HeadObject.
 func getObject(c *call) error {
-	o, err := c.h.cfg.Store.Get(c.route.Bucket, c.route.Key, c.q.Get("versionId"))
+	o, err := c.readTarget()
 	if err != nil {
-		if o != nil && o.DeleteMarker {
-			c.w.Header().Set("X-Amz-Delete-Marker", "true")
-			setVersionHeader(c.w.Header(), o)
-		}
 		return err
 	}
 	if status := conditional(c.r.Header, o, "If-"); status == http.StatusNotModified {
@@ -206,6 +214,17 @@ func getObject(c *call) error {
 	c.w.WriteHeader(status)
 	io.Copy(c.w, io.NewSectionReader(content, start, length))
 	return nil
+}
+
+// readTarget finds the version a read names; a delete marker in the way
+// is reported in headers, as S3 does.
+func (c *call) readTarget() (*store.Object, error) {
+	o, err := c.h.cfg.Store.Get(c.route.Bucket, c.route.Key, c.q.Get("versionId"))
+	if err != nil && o != nil && o.DeleteMarker {
+		c.w.Header().Set("X-Amz-Delete-Marker", "true")
+		setVersionHeader(c.w.Header(), o)
+	}
+	return o, err
 }
 
 // conditional applies If-Match, If-None-Match, If-Modified-Since and

@@ -78,17 +78,7 @@ func postObject(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.applyDefaultRetention(b, &o)
-	st, etag, sums, err := c.receiveBody(defaultAlgorithm)
-	if err != nil {
-		return err
-	}
-	defer st.Abort()
-	if err := pol.lengthOK(st.Size()); err != nil {
-		return err
-	}
-	o.ETag, o.Checksums, o.ChecksumType = `"`+etag+`"`, sums, "FULL_OBJECT"
-	stored, err := c.h.cfg.Store.Put(o, st, c.writePrecondition(b))
+	stored, err := c.storeUpload(b, o, pol.lengthOK)
 	if err != nil {
 		return err
 	}
