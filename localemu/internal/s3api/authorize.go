@@ -119,22 +119,51 @@ func (c *call) allowed(b store.Bucket, key, versionID, action string) error {
 	if v, ok := versioned[action]; ok && versionID != "" {
 		action = v
 	}
-	dec := policy.NoMatch
-	if b.Policy != "" {
-		p, err := policy.Parse([]byte(b.Policy))
-		if err != nil {
-			return s3err.Wrap(err, http.StatusInternalServerError, "InternalError", "the stored bucket policy no longer parses: %v", err)
-		}
-		dec = p.Evaluate(policy.Request{Principal: c.principal(), Action: action, Resource: resourceARN(b.Name, key), Context: c.conditionContext(action)})
+	dec, err := c.policyDecision(b, key, action)
+	if err != nil {
+		return err
 	}
 	owner := c.isOwner(b)
 	switch {
 	case dec == policy.Deny && !(owner && policyManagement[action]):
 		return accessDenied()
-	case owner, dec == policy.Allow:
+	case owner:
 		return nil
+	case dec == policy.Allow:
+		return c.hideMissing(b, key, versionID, action)
 	}
 	if c.aclAllows(b, key, versionID, action) {
+		return nil
+	}
+	return accessDenied()
+}
+
+// policyDecision evaluates the bucket policy, if any, for action on key.
+func (c *call) policyDecision(b store.Bucket, key, action string) (policy.Decision, error) {
+	if b.Policy == "" {
+		return policy.NoMatch, nil
+	}
+	p, err := policy.Parse([]byte(b.Policy))
+	if err != nil {
+		return policy.NoMatch, s3err.Wrap(err, http.StatusInternalServerError, "InternalError", "the stored bucket policy no longer parses: %v", err)
+	}
+	return p.Evaluate(policy.Request{Principal: c.principal(), Action: action, Resource: resourceARN(b.Name, key), Context: c.conditionContext(action)}), nil
+}
+
+// hideMissing applies S3's rule for reads of a key that does not exist:
+// 404 to whoever may list the bucket (s3:ListBucket), 403 to anyone else,
+// so that a read grant does not reveal which keys exist.
+func (c *call) hideMissing(b store.Bucket, key, versionID, action string) error {
+	if action != "s3:GetObject" && action != "s3:GetObjectVersion" {
+		return nil
+	}
+	if o, err := c.h.cfg.Store.Get(b.Name, key, versionID); err == nil || o != nil {
+		return nil
+	}
+	if dec, err := c.policyDecision(b, "", "s3:ListBucket"); err != nil || dec == policy.Allow {
+		return err
+	}
+	if c.granted(b.ACL, "READ") {
 		return nil
 	}
 	return accessDenied()
