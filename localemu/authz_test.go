@@ -84,6 +84,14 @@ func TestSecondUserIsShutOut(t *testing.T) {
 	assert.Equal(t, "AccessDenied", aws.ToString(del.Errors[0].Code))
 	assert.Empty(t, del.Deleted)
 
+	// x-amz-expected-bucket-owner names the account (all keys share it).
+	_, err = alice.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: b, ExpectedBucketOwner: aws.String("111122223333")})
+	assert.Equal(t, 403, httpStatus(err))
+	_, err = alice.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: b, ExpectedBucketOwner: aws.String(localemu.DefaultAccountID)})
+	assert.NoError(t, err)
+	_, err = alice.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("copy"), CopySource: aws.String("mine/secret.txt"), ExpectedSourceBucketOwner: aws.String("111122223333")})
+	assert.Equal(t, "AccessDenied", errCode(err))
+
 	// Nothing changed, and bob's listing shows only his bucket.
 	assert.Equal(t, "alice's data", mustGet(t, alice, "mine", "secret.txt"))
 	v, err := alice.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: b})

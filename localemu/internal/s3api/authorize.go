@@ -102,6 +102,9 @@ func (c *call) authorize() error {
 	if err != nil {
 		return nil // the operation answers NoSuchBucket, as S3 does to anyone
 	}
+	if err := c.expectedOwner("X-Amz-Expected-Bucket-Owner"); err != nil {
+		return err
+	}
 	action, ok := actions[c.route.Op]
 	if !ok {
 		if c.isOwner(b) {
@@ -271,5 +274,18 @@ func (c *call) mayRead(bucket, key, versionID string) error {
 	if err != nil {
 		return err
 	}
+	if err := c.expectedOwner("X-Amz-Source-Expected-Bucket-Owner"); err != nil {
+		return err
+	}
 	return c.allowed(b, key, versionID, "s3:GetObject")
+}
+
+// expectedOwner refuses, as S3 does with 403, a request whose
+// x-amz-expected-bucket-owner (or its copy-source twin) names another
+// account than the one every bucket of the emulator belongs to.
+func (c *call) expectedOwner(header string) error {
+	if want := c.r.Header.Get(header); want != "" && want != c.h.cfg.Account {
+		return accessDenied()
+	}
+	return nil
 }
