@@ -10,7 +10,7 @@ import (
 // plain GET or PUT that would succeed wrongly.
 var unsupported = []string{
 	"accelerate", "analytics", "encryption", "intelligent-tiering", "inventory",
-	"lifecycle", "logging", "metrics", "notification", "ownershipControls",
+	"lifecycle", "logging", "metrics", "notification",
 	"policyStatus", "publicAccessBlock", "replication", "requestPayment", "website",
 	"restore", "select", "torrent", "session", "renameObject", "metadataTable",
 	"abac", "metadataConfiguration",
@@ -64,11 +64,13 @@ func bucketOperation(m string, has func(string) bool, listType string) string {
 			"location": "GetBucketLocation", "versioning": "GetBucketVersioning", "versions": "ListObjectVersions",
 			"uploads": "ListMultipartUploads", "object-lock": "GetObjectLockConfiguration", "acl": "GetBucketAcl",
 			"tagging": "GetBucketTagging", "policy": "GetBucketPolicy", "cors": "GetBucketCors",
+			"ownershipControls": "GetBucketOwnershipControls",
 		}, "ListObjects")
 	case http.MethodPut:
 		return sub(map[string]string{
 			"versioning": "PutBucketVersioning", "object-lock": "PutObjectLockConfiguration",
 			"acl": "PutBucketAcl", "tagging": "PutBucketTagging", "policy": "PutBucketPolicy", "cors": "PutBucketCors",
+			"ownershipControls": "PutBucketOwnershipControls",
 		}, "CreateBucket")
 	case http.MethodHead:
 		return "HeadBucket"
@@ -162,6 +164,11 @@ func (h *Handler) operations() map[string]opFunc {
 		"DeleteBucketCors":           deleteBucketCors,
 		"CORSPreflight":              corsPreflight,
 		"PostObject":                 postObject,
+		"GetBucketTagging":           getBucketTagging,
+		"PutBucketTagging":           putBucketTagging,
+		"DeleteBucketTagging":        deleteBucketTagging,
+		"GetBucketOwnershipControls": getBucketOwnershipControls,
+		"PutBucketOwnershipControls": putBucketOwnershipControls,
 		"GetBucketAcl":               getBucketACL,
 		"PutBucketAcl":               putBucketACL,
 		"GetBucketPolicy":            getBucketPolicy,

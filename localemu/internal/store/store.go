@@ -50,6 +50,8 @@ type Bucket struct {
 	Policy string `json:",omitempty"`
 	// CORS is the bucket's CORSConfiguration document.
 	CORS string `json:",omitempty"`
+	// Tags is the bucket's tag set, in the order given.
+	Tags []Tag `json:",omitempty"`
 }
 
 // Grant gives one grantee one permission (READ, WRITE, READ_ACP,
