@@ -83,7 +83,7 @@ func New(cfg Config) (*Server, error) {
 		// asks for s3-object-lambda where S3 does (ARN hosts, WGOR).
 		Services: []string{"s3"},
 	}
-	api := s3api.New(s3api.Config{Store: st, Auth: verifier, Region: cfg.Region, Domain: cfg.Domain, Logf: cfg.Logf})
+	api := s3api.New(s3api.Config{Store: st, Auth: verifier, Region: cfg.Region, Account: cfg.AccountID, Domain: cfg.Domain, Logf: cfg.Logf})
 	ol := objectlambda.New(objectlambda.Config{API: api, Auth: verifier, Secret: secret, Region: cfg.Region,
 		Account: cfg.AccountID, Domain: cfg.Domain, Endpoint: cfg.Endpoint, Timeout: cfg.FunctionTimeout, Logf: cfg.Logf})
 	return &Server{Handler: ol, Store: st, Config: cfg, ObjectLambda: ol}, nil

@@ -209,6 +209,12 @@ func (h *Handler) serveAccessPoint(w http.ResponseWriter, r *http.Request, ap *A
 		return
 	}
 	defer auth.Body.Close()
+	supporting := route
+	supporting.Bucket, supporting.VirtualHost = ap.Bucket, false
+	if err := h.cfg.API.Authorize(r, supporting, auth); err != nil {
+		h.cfg.API.Fail(w, r, route, err)
+		return
+	}
 	inv := invocation{h: h, w: w, r: r, ap: ap, route: route, auth: auth}
 	switch {
 	case route.Op == "GetObject" && ap.Transforms("GetObject"):

@@ -51,7 +51,7 @@ func listBuckets(c *call) error {
 
 func createBucket(c *call) error {
 	name := c.route.Bucket
-	if !validBucketName(name) {
+	if !validBucketName(name) || reservedBucketName(name) {
 		return s3err.New(http.StatusBadRequest, "InvalidBucketName", "The specified bucket is not valid.")
 	}
 	var conf struct {
@@ -63,15 +63,19 @@ func createBucket(c *call) error {
 	if conf.LocationConstraint != "" && conf.LocationConstraint != c.h.cfg.Region {
 		return s3err.New(http.StatusBadRequest, "IllegalLocationConstraintException", "The %s location constraint is incompatible for the region specific endpoint this request was sent to.", conf.LocationConstraint)
 	}
-	if err := validACL(c.r.Header.Get("X-Amz-Acl")); err != nil {
+	canned, grants, _, err := c.requestedACL()
+	if err != nil {
 		return err
 	}
-	b := store.Bucket{Name: name, Owner: c.auth.AccessKey}
+	if canned != "" {
+		grants = cannedGrants(canned, c.auth.AccessKey)
+	}
+	b := store.Bucket{Name: name, Owner: c.auth.AccessKey, ACL: grants}
 	if strings.EqualFold(c.r.Header.Get("X-Amz-Bucket-Object-Lock-Enabled"), "true") {
 		b.ObjectLock = &store.LockConfig{}
 		b.Versioning = store.VersioningEnabled
 	}
-	err := c.h.cfg.Store.CreateBucket(b)
+	err = c.h.cfg.Store.CreateBucket(b)
 	if e := s3err.From(err); err != nil && e.Code == "BucketAlreadyOwnedByYou" && c.h.cfg.Region == "us-east-1" {
 		err = nil // us-east-1 answers 200 to its owner, for compatibility
 	}

@@ -2,6 +2,7 @@ package s3api
 
 import (
 	"crypto/md5"
+	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
 	"hash"
@@ -14,14 +15,37 @@ import (
 	"github.com/olkit/olkit/s3err"
 )
 
-// algorithms are S3's additional checksums, by their upper-case name.
+// algorithms are S3's additional checksums, by their upper-case name:
+// the five every SDK knows, and MD5 and SHA512, which S3 added later
+// (x-amz-checksum-md5, x-amz-checksum-sha512; not composable into a
+// FULL_OBJECT multipart checksum, like SHA1 and SHA256).
 var algorithms = func() map[string]func() hash.Hash {
-	m := map[string]func() hash.Hash{}
+	m := map[string]func() hash.Hash{"MD5": md5.New, "SHA512": sha512.New}
 	for _, alg := range checksum.Algorithms {
 		m[alg] = func() hash.Hash { h, _ := checksum.New(alg); return h }
 	}
 	return m
 }()
+
+// notBuilt are checksum algorithms S3 accepts that localemu does not
+// compute: a request naming one answers 501 rather than storing data
+// unverified.
+var notBuilt = map[string]bool{"XXHASH64": true, "XXHASH3": true, "XXHASH128": true}
+
+func checksumNotBuilt(alg string) error {
+	return s3err.New(http.StatusNotImplemented, "NotImplemented", "localemu does not compute %s checksums; use CRC32, CRC32C, CRC64NVME, MD5, SHA1, SHA256 or SHA512", alg)
+}
+
+// knownAlgorithm checks a checksum algorithm a request names.
+func knownAlgorithm(alg string) error {
+	if notBuilt[alg] {
+		return checksumNotBuilt(alg)
+	}
+	if _, ok := algorithms[alg]; !ok {
+		return s3err.InvalidRequest("Checksum algorithm %q is not one of CRC32, CRC32C, CRC64NVME, MD5, SHA1, SHA256, SHA512", alg)
+	}
+	return nil
+}
 
 // defaultAlgorithm is what S3 computes when a client names none.
 const defaultAlgorithm = "CRC64NVME"
@@ -50,10 +74,17 @@ func newIntegrity(r *http.Request, fallback string) (*integrity, error) {
 		ig.wantMD5 = b
 	}
 	n := 0
-	for alg := range algorithms {
-		if v := r.Header.Get("X-Amz-Checksum-" + alg); v != "" {
+	for name, vals := range r.Header {
+		alg, ok := strings.CutPrefix(strings.ToUpper(name), "X-AMZ-CHECKSUM-")
+		if !ok || alg == "MODE" || alg == "TYPE" || alg == "ALGORITHM" || len(vals) == 0 || vals[0] == "" {
+			continue
+		}
+		if notBuilt[alg] {
+			return nil, checksumNotBuilt(alg)
+		}
+		if _, ok := algorithms[alg]; ok {
 			n++
-			ig.alg, ig.want = alg, v
+			ig.alg, ig.want = alg, vals[0]
 		}
 	}
 	if n > 1 {
@@ -69,11 +100,10 @@ func newIntegrity(r *http.Request, fallback string) (*integrity, error) {
 		ig.alg = fallback
 	}
 	if ig.alg != "" {
-		newHash, ok := algorithms[ig.alg]
-		if !ok {
-			return nil, s3err.InvalidRequest("Checksum algorithm %q is not one of CRC32, CRC32C, CRC64NVME, SHA1, SHA256", ig.alg)
+		if err := knownAlgorithm(ig.alg); err != nil {
+			return nil, err
 		}
-		ig.sum = newHash()
+		ig.sum = algorithms[ig.alg]()
 		if ig.want != "" && !validChecksum(ig.alg, ig.want) {
 			return nil, s3err.InvalidRequest("Value for x-amz-checksum-%s header is invalid.", strings.ToLower(ig.alg))
 		}

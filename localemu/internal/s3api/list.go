@@ -1,6 +1,7 @@
 package s3api
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/xml"
 	"net/http"
@@ -49,7 +50,8 @@ func (g *grouper) add(key string) (own, stop bool) {
 
 func (g *grouper) room() bool {
 	if g.count >= g.max {
-		g.truncated = true
+		// S3 answers max-keys=0 with an empty, untruncated page.
+		g.truncated = g.max > 0
 		return false
 	}
 	g.count++
@@ -159,7 +161,7 @@ func listObjectsV1(c *call) error {
 		IsTruncated    bool
 		Contents       []listEntry
 		CommonPrefixes []commonPrefix
-	}{NS: s3NS, Name: c.route.Bucket, Prefix: enc(g.prefix), Marker: enc(g.after), MaxKeys: max, Delimiter: enc(g.delim),
+	}{NS: s3NS, Name: c.route.Bucket, Prefix: g.prefix, Marker: enc(g.after), MaxKeys: max, Delimiter: enc(g.delim),
 		EncodingType: encType, IsTruncated: g.truncated, Contents: contents, CommonPrefixes: prefixesOf(g, enc)}
 	if g.truncated && g.delim != "" {
 		res.NextMarker = enc(g.last)
@@ -178,12 +180,12 @@ func listObjectsV2(c *call) error {
 	}
 	after := c.q.Get("start-after")
 	token := c.q.Get("continuation-token")
-	if _, ok := c.q["continuation-token"]; ok {
-		b, err := base64.RawURLEncoding.DecodeString(token)
-		if err != nil || token == "" {
+	if token != "" { // an empty token is no token, as SDK paginators send it
+		key, ok := decodeToken(c.route.Bucket, token)
+		if !ok {
 			return s3err.New(http.StatusBadRequest, "InvalidArgument", "The continuation token provided is incorrect")
 		}
-		after = string(b)
+		after = key
 	}
 	g := &grouper{prefix: c.q.Get("prefix"), delim: c.q.Get("delimiter"), after: after, max: max}
 	contents, err := c.collect(g, c.q.Get("fetch-owner") == "true", enc)
@@ -209,9 +211,35 @@ func listObjectsV2(c *call) error {
 		KeyCount: g.count, IsTruncated: g.truncated, ContinuationToken: token, StartAfter: enc(c.q.Get("start-after")),
 		Contents: contents, CommonPrefixes: prefixesOf(g, enc)}
 	if g.truncated {
-		res.NextContinuationToken = base64.RawURLEncoding.EncodeToString([]byte(g.last))
+		res.NextContinuationToken = encodeToken(c.route.Bucket, g.last)
 	}
 	return c.writeXML(res)
+}
+
+// A continuation token is the last key listed with a check of it and its
+// bucket in front, so a token that localemu did not issue for this bucket
+// is refused, as S3 refuses it, instead of listing from wherever it
+// decodes to.
+func encodeToken(bucket, key string) string {
+	sum := tokenCheck(bucket, key)
+	return base64.RawURLEncoding.EncodeToString(append(sum[:], key...))
+}
+
+func decodeToken(bucket, token string) (string, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(raw) < tokenCheckLen {
+		return "", false
+	}
+	key := string(raw[tokenCheckLen:])
+	sum := tokenCheck(bucket, key)
+	return key, string(sum[:]) == string(raw[:tokenCheckLen])
+}
+
+const tokenCheckLen = 8
+
+func tokenCheck(bucket, key string) [tokenCheckLen]byte {
+	h := sha256.Sum256([]byte("localemu-token\x00" + bucket + "\x00" + key))
+	return [tokenCheckLen]byte(h[:tokenCheckLen])
 }
 
 type versionEntry struct {
@@ -307,11 +335,24 @@ func deleteObjects(c *call) error {
 	var req struct {
 		Quiet   bool
 		Objects []struct {
-			Key       string
-			VersionID string `xml:"VersionId"`
+			Key              string
+			VersionID        string  `xml:"VersionId"`
+			ETag             string  `xml:"ETag"`
+			LastModifiedTime *string `xml:"LastModifiedTime"`
+			Size             *string `xml:"Size"`
 		} `xml:"Object"`
 	}
+	if err := requireIntegrityHeader(c.r); err != nil {
+		return err
+	}
+	finish, err := c.verifiedBody()
+	if err != nil {
+		return err
+	}
 	if err := c.readXML(&req); err != nil {
+		return err
+	}
+	if err := finish(); err != nil {
 		return err
 	}
 	if len(req.Objects) == 0 || len(req.Objects) > 1000 {
@@ -336,7 +377,16 @@ func deleteObjects(c *call) error {
 		Errors  []failed `xml:"Error"`
 	}{NS: s3NS}
 	for _, o := range req.Objects {
-		r, err := c.h.cfg.Store.Delete(c.route.Bucket, o.Key, o.VersionID, c.deletePrecondition(b))
+		if err := c.allowed(b, o.Key, o.VersionID, "s3:DeleteObject"); err != nil {
+			e := s3err.From(err)
+			res.Errors = append(res.Errors, failed{Key: o.Key, VersionID: o.VersionID, Code: e.Code, Message: e.Message})
+			continue
+		}
+		cond, err := deleteCondition(strings.TrimSpace(o.ETag), o.LastModifiedTime != nil, o.Size != nil)
+		var r store.DeleteResult
+		if err == nil {
+			r, err = c.deleteWith(o.Key, o.VersionID, cond, c.deletePrecondition(b))
+		}
 		if err != nil {
 			e := s3err.From(err)
 			res.Errors = append(res.Errors, failed{Key: o.Key, VersionID: o.VersionID, Code: e.Code, Message: e.Message})

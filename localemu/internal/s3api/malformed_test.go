@@ -2,6 +2,8 @@ package s3api_test
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"strings"
@@ -45,12 +47,17 @@ func TestMalformedRequests(t *testing.T) {
 		status             int
 		code               string
 	}{
-		{"POST", "/bkt?delete", "<Delete><Object>", nil, 400, "MalformedXML"},
-		{"POST", "/bkt?delete", "not xml at all", nil, 400, "MalformedXML"},
+		{"POST", "/bkt?delete", "<Delete><Object>", contentMD5("<Delete><Object>"), 400, "MalformedXML"},
+		{"POST", "/bkt?delete", "not xml at all", contentMD5("not xml at all"), 400, "MalformedXML"},
+		{"POST", "/bkt?delete", "<Delete><Object><Key>k</Key></Object></Delete>", nil, 400, "InvalidRequest"},
+		{"POST", "/bkt?delete", "<Delete><Object><Key>k</Key></Object></Delete>", contentMD5("other"), 400, "BadDigest"},
+		{"POST", "/bkt?delete", "<Delete><Object><Key>k</Key></Object></Delete>", map[string]string{"X-Amz-Checksum-Crc32": "AAAAAA=="}, 400, "BadDigest"},
 		{"POST", "/bkt/k?uploadId=nope", "<CompleteMultipartUpload/>", nil, 404, "NoSuchUpload"},
 		{"PUT", "/bkt?versioning", "<VersioningConfiguration><Status>Maybe</Status></VersioningConfiguration>", nil, 400, "MalformedXML"},
 		{"PUT", "/bkt/k?tagging", "<Tagging><TagSet><Tag><Key></Key></Tag></TagSet></Tagging>", nil, 400, "InvalidTag"},
-		{"PUT", "/bkt?policy", "{}", nil, 501, "NotImplemented"},
+		{"PUT", "/bkt?policy", "{}", nil, 400, "MalformedPolicy"},
+		{"PUT", "/bkt?policyStatus", "", nil, 501, "NotImplemented"},
+		{"PUT", "/dir--x-s3", "", nil, 400, "InvalidBucketName"},
 		{"GET", "/bkt?lifecycle", "", nil, 501, "NotImplemented"},
 		{"PATCH", "/bkt/k", "", nil, 501, "NotImplemented"},
 		{"GET", "/bkt/k?partNumber=0", "", nil, 404, "NoSuchKey"},
@@ -69,4 +76,9 @@ func TestMalformedRequests(t *testing.T) {
 		assert.Equal(t, c.status, status, "%s %s: %s", c.method, c.path, body)
 		assert.Contains(t, body, "<Code>"+c.code+"</Code>", "%s %s", c.method, c.path)
 	}
+}
+
+func contentMD5(body string) map[string]string {
+	sum := md5.Sum([]byte(body))
+	return map[string]string{"Content-MD5": base64.StdEncoding.EncodeToString(sum[:])}
 }

@@ -21,16 +21,12 @@ import (
 const minPartSize = 5 << 20
 
 type copyResult struct {
-	ETag              string
-	LastModified      string
-	ChecksumCRC32     string `xml:",omitempty"`
-	ChecksumCRC32C    string `xml:",omitempty"`
-	ChecksumCRC64NVME string `xml:",omitempty"`
-	ChecksumSHA1      string `xml:",omitempty"`
-	ChecksumSHA256    string `xml:",omitempty"`
+	ETag         string
+	LastModified string
+	copyResultChecksums
 }
 
-func (r *copyResult) setChecksums(sums map[string]string) {
+func (r *copyResultChecksums) setChecksums(sums map[string]string) {
 	for alg, v := range sums {
 		switch alg {
 		case "CRC32":
@@ -39,10 +35,14 @@ func (r *copyResult) setChecksums(sums map[string]string) {
 			r.ChecksumCRC32C = v
 		case "CRC64NVME":
 			r.ChecksumCRC64NVME = v
+		case "MD5":
+			r.ChecksumMD5 = v
 		case "SHA1":
 			r.ChecksumSHA1 = v
 		case "SHA256":
 			r.ChecksumSHA256 = v
+		case "SHA512":
+			r.ChecksumSHA512 = v
 		}
 	}
 }
@@ -58,8 +58,10 @@ func createMultipartUpload(c *call) error {
 	}
 	c.applyDefaultRetention(b, &o)
 	alg := strings.ToUpper(c.r.Header.Get("X-Amz-Checksum-Algorithm"))
-	if _, ok := algorithms[alg]; alg != "" && !ok {
-		return s3err.InvalidRequest("Checksum algorithm %q is not one of CRC32, CRC32C, CRC64NVME, SHA1, SHA256", alg)
+	if alg != "" {
+		if err := knownAlgorithm(alg); err != nil {
+			return err
+		}
 	}
 	typ, err := checksumType(alg, c.r.Header.Get("X-Amz-Checksum-Type"))
 	if err != nil {
@@ -164,21 +166,25 @@ func completeMultipartUpload(c *call) error {
 		return err
 	}
 	id := c.q.Get("uploadId")
-	u, parts, err := c.h.cfg.Store.GetUpload(c.route.Bucket, c.route.Key, id)
-	if err != nil {
-		return err
+	u, parts, uerr := c.h.cfg.Store.GetUpload(c.route.Bucket, c.route.Key, id)
+	if uerr != nil && s3err.From(uerr).Code != "NoSuchUpload" {
+		return uerr
 	}
-	var req struct {
-		Parts []struct {
-			PartNumber int
-			ETag       string
-		} `xml:"Part"`
-	}
-	if err := c.readXML(&req); err != nil {
-		return err
-	}
-	if len(req.Parts) == 0 {
+	var req completeRequest
+	if err := c.readXML(&req); err != nil || len(req.Parts) == 0 {
+		if uerr != nil {
+			return uerr
+		}
+		if err != nil {
+			return err
+		}
 		return s3err.New(http.StatusBadRequest, "MalformedXML", "You must specify at least one part")
+	}
+	if uerr != nil {
+		if done, ok := c.alreadyCompleted(req); ok {
+			return c.completeResult(done) // a retried Complete gets the same answer
+		}
+		return uerr
 	}
 	have := map[int]store.Part{}
 	for _, p := range parts {
@@ -220,10 +226,55 @@ func completeMultipartUpload(c *call) error {
 		}
 		o.Checksums, o.ChecksumType = map[string]string{alg: sum}, "FULL_OBJECT"
 	}
+	o.PartChecksums = partChecksums(firstAlgorithm(o.Checksums, ""), chosen)
 	stored, err := c.h.cfg.Store.CompleteUpload(c.route.Bucket, c.route.Key, id, numbers, o, c.writePrecondition(b))
 	if err != nil {
 		return err
 	}
+	return c.completeResult(stored)
+}
+
+type completeRequest struct {
+	Parts []struct {
+		PartNumber int
+		ETag       string
+	} `xml:"Part"`
+}
+
+// alreadyCompleted finds the object a Complete with this parts list made,
+// if it is still the current version: the multipart ETag is a function of
+// the parts' ETags, so a retry names it exactly.
+func (c *call) alreadyCompleted(req completeRequest) (*store.Object, bool) {
+	md5s := md5.New()
+	for _, p := range req.Parts {
+		raw, err := hex.DecodeString(strings.Trim(p.ETag, `" `))
+		if err != nil || len(raw) != md5.Size {
+			return nil, false
+		}
+		md5s.Write(raw)
+	}
+	etag := fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(md5s.Sum(nil)), len(req.Parts))
+	o, err := c.h.cfg.Store.Get(c.route.Bucket, c.route.Key, "")
+	if err != nil || o.ETag != etag || len(o.PartSizes) != len(req.Parts) {
+		return nil, false
+	}
+	return o, true
+}
+
+// partChecksums lists each part's alg checksum, or nil unless all have one.
+func partChecksums(alg string, parts []store.Part) []string {
+	var out []string
+	for _, p := range parts {
+		v := p.Checksums[alg]
+		if alg == "" || v == "" {
+			return nil
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func (c *call) completeResult(stored *store.Object) error {
 	setVersionHeader(c.w.Header(), stored)
 	res := copyResult{ETag: stored.ETag}
 	res.setChecksums(stored.Checksums)
@@ -239,8 +290,9 @@ func completeMultipartUpload(c *call) error {
 		Key      string
 		ETag     string
 		copyResultChecksums
+		ChecksumType string `xml:",omitempty"`
 	}{NS: s3NS, Location: scheme + "://" + c.r.Host + "/" + c.route.Bucket + "/" + c.route.Key, Bucket: c.route.Bucket, Key: c.route.Key, ETag: stored.ETag,
-		copyResultChecksums: copyResultChecksums{res.ChecksumCRC32, res.ChecksumCRC32C, res.ChecksumCRC64NVME, res.ChecksumSHA1, res.ChecksumSHA256}})
+		copyResultChecksums: res.copyResultChecksums, ChecksumType: checksumTypeOf(stored)})
 }
 
 // checksumType validates a multipart upload's checksum type: COMPOSITE
@@ -258,7 +310,7 @@ func checksumType(alg, typ string) (string, error) {
 		return "", s3err.InvalidRequest("Value for x-amz-checksum-type header is invalid.")
 	case alg == "":
 		return "", s3err.InvalidRequest("The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.")
-	case typ == "FULL_OBJECT" && (alg == "SHA1" || alg == "SHA256"):
+	case typ == "FULL_OBJECT" && (alg == "SHA1" || alg == "SHA256" || alg == "MD5" || alg == "SHA512"):
 		return "", s3err.InvalidRequest("The FULL_OBJECT checksum type cannot be used with the %s algorithm.", strings.ToLower(alg))
 	case typ == "COMPOSITE" && alg == "CRC64NVME":
 		return "", s3err.InvalidRequest("The COMPOSITE checksum type cannot be used with the crc64nvme algorithm.")
@@ -318,8 +370,10 @@ type copyResultChecksums struct {
 	ChecksumCRC32     string `xml:",omitempty"`
 	ChecksumCRC32C    string `xml:",omitempty"`
 	ChecksumCRC64NVME string `xml:",omitempty"`
+	ChecksumMD5       string `xml:",omitempty"`
 	ChecksumSHA1      string `xml:",omitempty"`
 	ChecksumSHA256    string `xml:",omitempty"`
+	ChecksumSHA512    string `xml:",omitempty"`
 }
 
 func listParts(c *call) error {
@@ -366,7 +420,7 @@ func listParts(c *call) error {
 		px := partXML{PartNumber: p.Number, LastModified: isoTime(p.LastModified), ETag: p.ETag, Size: p.Size}
 		var cr copyResult
 		cr.setChecksums(p.Checksums)
-		px.copyResultChecksums = copyResultChecksums{cr.ChecksumCRC32, cr.ChecksumCRC32C, cr.ChecksumCRC64NVME, cr.ChecksumSHA1, cr.ChecksumSHA256}
+		px.copyResultChecksums = cr.copyResultChecksums
 		res.Parts = append(res.Parts, px)
 		res.NextPartNumberMarker = p.Number
 	}
@@ -443,4 +497,13 @@ func listMultipartUploads(c *call) error {
 		}
 	}
 	return c.writeXML(res)
+}
+
+// checksumTypeOf is the x-amz-checksum-type / ChecksumType of o's
+// checksum, "" when it has none.
+func checksumTypeOf(o *store.Object) string {
+	if len(o.Checksums) == 0 {
+		return ""
+	}
+	return o.ChecksumType
 }

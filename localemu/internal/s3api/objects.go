@@ -38,14 +38,18 @@ func (c *call) newObject() (store.Object, error) {
 	}
 	for name, vals := range r.Header {
 		if m, ok := strings.CutPrefix(strings.ToLower(name), "x-amz-meta-"); ok {
-			o.Meta[m] = strings.Join(vals, ",")
+			o.Meta[m] = decodeMetaValue(strings.Join(vals, ","))
 		}
 	}
 	o.StorageClass = r.Header.Get("X-Amz-Storage-Class")
-	o.ACL = r.Header.Get("X-Amz-Acl")
-	if err := validACL(o.ACL); err != nil {
+	if err := validStorageClass(o.StorageClass); err != nil {
 		return o, err
 	}
+	acl, grants, _, err := c.requestedACL()
+	if err != nil {
+		return o, err
+	}
+	o.ACL, o.Grants = acl, grants
 	if t := r.Header.Get("X-Amz-Tagging"); t != "" {
 		tags, err := parseTagQuery(t)
 		if err != nil {
@@ -58,14 +62,22 @@ func (c *call) newObject() (store.Object, error) {
 
 // dropAWSChunked removes the aws-chunked transfer coding from a
 // Content-Encoding list: it describes the request, not the object.
+// Any other value is kept exactly as sent ("deflate, gzip" stays so).
 func dropAWSChunked(v string) string {
 	var keep []string
+	found := false
 	for _, p := range strings.Split(v, ",") {
-		if p = strings.TrimSpace(p); p != "" && !strings.EqualFold(p, "aws-chunked") {
+		switch p = strings.TrimSpace(p); {
+		case strings.EqualFold(p, "aws-chunked"):
+			found = true
+		case p != "":
 			keep = append(keep, p)
 		}
 	}
-	return strings.Join(keep, ",")
+	if !found {
+		return v
+	}
+	return strings.Join(keep, ", ")
 }
 
 func putObject(c *call) error {
@@ -83,14 +95,7 @@ func putObject(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.applyDefaultRetention(b, &o)
-	st, etag, sums, err := c.receiveBody(defaultAlgorithm)
-	if err != nil {
-		return err
-	}
-	defer st.Abort()
-	o.ETag, o.Checksums, o.ChecksumType = `"`+etag+`"`, sums, "FULL_OBJECT"
-	stored, err := c.h.cfg.Store.Put(o, st, c.writePrecondition(b))
+	stored, err := c.storeUpload(b, o, nil)
 	if err != nil {
 		return err
 	}
@@ -100,6 +105,25 @@ func putObject(c *call) error {
 	setChecksumHeaders(h, stored.Checksums, stored.ChecksumType)
 	c.w.WriteHeader(http.StatusOK)
 	return nil
+}
+
+// storeUpload receives the request's body as o, a new version of the
+// key in bucket b, and commits it; sizeOK, if set, may refuse the size
+// received (POST policies) before anything is committed.
+func (c *call) storeUpload(b store.Bucket, o store.Object, sizeOK func(int64) error) (*store.Object, error) {
+	c.applyDefaultRetention(b, &o)
+	st, etag, sums, err := c.receiveBody(defaultAlgorithm)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Abort()
+	if sizeOK != nil {
+		if err := sizeOK(st.Size()); err != nil {
+			return nil, err
+		}
+	}
+	o.ETag, o.Checksums, o.ChecksumType = `"`+etag+`"`, sums, "FULL_OBJECT"
+	return c.h.cfg.Store.Put(o, st, c.writePrecondition(b))
 }
 
 func setVersionHeader(h http.Header, o *store.Object) {
@@ -142,12 +166,8 @@ func preconditionFailed(cond string) error {
 
 // getObject serves GetObject and HeadObject.
 func getObject(c *call) error {
-	o, err := c.h.cfg.Store.Get(c.route.Bucket, c.route.Key, c.q.Get("versionId"))
+	o, err := c.readTarget()
 	if err != nil {
-		if o != nil && o.DeleteMarker {
-			c.w.Header().Set("X-Amz-Delete-Marker", "true")
-			setVersionHeader(c.w.Header(), o)
-		}
 		return err
 	}
 	if status := conditional(c.r.Header, o, "If-"); status == http.StatusNotModified {
@@ -164,6 +184,7 @@ func getObject(c *call) error {
 		return err
 	}
 	c.objectHeaders(o, status == http.StatusPartialContent)
+	c.partChecksumHeader(o)
 	h := c.w.Header()
 	h.Set("Content-Length", strconv.FormatInt(length, 10))
 	if status == http.StatusPartialContent {
@@ -181,6 +202,17 @@ func getObject(c *call) error {
 	c.w.WriteHeader(status)
 	io.Copy(c.w, io.NewSectionReader(content, start, length))
 	return nil
+}
+
+// readTarget finds the version a read names; a delete marker in the way
+// is reported in headers, as S3 does.
+func (c *call) readTarget() (*store.Object, error) {
+	o, err := c.h.cfg.Store.Get(c.route.Bucket, c.route.Key, c.q.Get("versionId"))
+	if err != nil && o != nil && o.DeleteMarker {
+		c.w.Header().Set("X-Amz-Delete-Marker", "true")
+		setVersionHeader(c.w.Header(), o)
+	}
+	return o, err
 }
 
 // conditional applies If-Match, If-None-Match, If-Modified-Since and
@@ -255,7 +287,7 @@ func (c *call) objectHeaders(o *store.Object, partial bool) {
 		h.Set(k, v)
 	}
 	for k, v := range o.Meta {
-		h["X-Amz-Meta-"+k] = []string{v}
+		h["X-Amz-Meta-"+k] = []string{encodeMetaValue(v)}
 	}
 	setVersionHeader(h, o)
 	if o.StorageClass != "" && o.StorageClass != "STANDARD" {
@@ -280,7 +312,11 @@ func deleteObject(c *call) error {
 	if err != nil {
 		return err
 	}
-	res, err := c.h.cfg.Store.Delete(c.route.Bucket, c.route.Key, c.q.Get("versionId"), c.deletePrecondition(b))
+	cond, err := c.requestDeleteCondition()
+	if err != nil {
+		return err
+	}
+	res, err := c.deleteWith(c.route.Key, c.q.Get("versionId"), cond, c.deletePrecondition(b))
 	if err != nil {
 		return err
 	}
@@ -329,6 +365,9 @@ func (c *call) openSource() (*store.Object, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := c.mayRead(bucket, key, vid); err != nil {
+		return nil, err
+	}
 	src, err := c.h.cfg.Store.Get(bucket, key, vid)
 	if err != nil {
 		if s3err.From(err).Code == "MethodNotAllowed" {
@@ -360,6 +399,9 @@ func copyObject(c *call) error {
 	if alg == "" {
 		alg = firstAlgorithm(src.Checksums, defaultAlgorithm)
 	}
+	if err := knownAlgorithm(strings.ToUpper(alg)); err != nil {
+		return err
+	}
 	stored, err := c.copyData(src, o, strings.ToUpper(alg), c.writePrecondition(b))
 	if err != nil {
 		return err
@@ -390,7 +432,8 @@ func (c *call) copyTarget(src *store.Object) (store.Object, error) {
 	}
 	if md != "REPLACE" {
 		o.Header, o.Meta = src.Header, src.Meta
-		if src.Bucket == o.Bucket && src.Key == o.Key && o.StorageClass == "" && c.r.Header.Get("X-Amz-Checksum-Algorithm") == "" {
+		if src.Bucket == o.Bucket && src.Key == o.Key && o.StorageClass == "" && c.r.Header.Get("X-Amz-Checksum-Algorithm") == "" &&
+			c.r.Header.Get("X-Amz-Server-Side-Encryption") == "" {
 			return o, s3err.InvalidRequest("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 		}
 	}
@@ -439,4 +482,16 @@ func (c *call) copyData(src *store.Object, o store.Object, alg string, check sto
 	}
 	o.ETag, o.Checksums, o.ChecksumType = etag, sums, "FULL_OBJECT"
 	return c.h.cfg.Store.Put(o, st, check)
+}
+
+// partChecksumHeader gives GetObject?partNumber=N with checksum mode the
+// part's own checksum, as S3 does for multipart objects.
+func (c *call) partChecksumHeader(o *store.Object) {
+	n, err := strconv.Atoi(c.q.Get("partNumber"))
+	if err != nil || n < 1 || n > len(o.PartChecksums) || !strings.EqualFold(c.r.Header.Get("X-Amz-Checksum-Mode"), "ENABLED") {
+		return
+	}
+	alg := firstAlgorithm(o.Checksums, "")
+	c.w.Header().Set("X-Amz-Checksum-"+alg, o.PartChecksums[n-1])
+	c.w.Header().Set("X-Amz-Checksum-Type", "COMPOSITE")
 }

@@ -2,16 +2,17 @@ package s3api
 
 import (
 	"net/http"
+	"strings"
 )
 
 // unsupported are subresources localemu knows S3 has but does not serve;
 // a request naming one answers 501 rather than falling through to a
 // plain GET or PUT that would succeed wrongly.
 var unsupported = []string{
-	"accelerate", "analytics", "cors", "encryption", "intelligent-tiering", "inventory",
-	"lifecycle", "logging", "metrics", "notification", "ownershipControls", "policy",
+	"accelerate", "analytics", "encryption", "intelligent-tiering", "inventory",
+	"lifecycle", "logging", "metrics", "notification",
 	"policyStatus", "publicAccessBlock", "replication", "requestPayment", "website",
-	"restore", "select", "torrent", "attributes", "session", "renameObject", "metadataTable",
+	"restore", "select", "torrent", "session", "renameObject", "metadataTable",
 	"abac", "metadataConfiguration",
 }
 
@@ -25,6 +26,13 @@ func operation(r *http.Request, rt Route) string {
 		}
 	}
 	m := r.Method
+	if m == http.MethodOptions && rt.Bucket != "" {
+		return "CORSPreflight"
+	}
+	if m == http.MethodPost && rt.Bucket != "" && rt.Key == "" && !has("delete") &&
+		strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "multipart/form-data") {
+		return "PostObject"
+	}
 	switch {
 	case rt.Bucket == "":
 		if m == http.MethodGet {
@@ -55,17 +63,19 @@ func bucketOperation(m string, has func(string) bool, listType string) string {
 		return sub(map[string]string{
 			"location": "GetBucketLocation", "versioning": "GetBucketVersioning", "versions": "ListObjectVersions",
 			"uploads": "ListMultipartUploads", "object-lock": "GetObjectLockConfiguration", "acl": "GetBucketAcl",
-			"tagging": "GetBucketTagging",
+			"tagging": "GetBucketTagging", "policy": "GetBucketPolicy", "cors": "GetBucketCors",
+			"ownershipControls": "GetBucketOwnershipControls",
 		}, "ListObjects")
 	case http.MethodPut:
 		return sub(map[string]string{
 			"versioning": "PutBucketVersioning", "object-lock": "PutObjectLockConfiguration",
-			"acl": "PutBucketAcl", "tagging": "PutBucketTagging",
+			"acl": "PutBucketAcl", "tagging": "PutBucketTagging", "policy": "PutBucketPolicy", "cors": "PutBucketCors",
+			"ownershipControls": "PutBucketOwnershipControls",
 		}, "CreateBucket")
 	case http.MethodHead:
 		return "HeadBucket"
 	case http.MethodDelete:
-		return sub(map[string]string{"tagging": "DeleteBucketTagging"}, "DeleteBucket")
+		return sub(map[string]string{"tagging": "DeleteBucketTagging", "policy": "DeleteBucketPolicy", "cors": "DeleteBucketCors"}, "DeleteBucket")
 	case http.MethodPost:
 		if has("delete") {
 			return "DeleteObjects"
@@ -80,6 +90,7 @@ func objectOperation(r *http.Request, m string, has func(string) bool) string {
 		{"acl", "GetObjectAcl", "PutObjectAcl", ""},
 		{"retention", "GetObjectRetention", "PutObjectRetention", ""},
 		{"legal-hold", "GetObjectLegalHold", "PutObjectLegalHold", ""},
+		{"attributes", "GetObjectAttributes", "", ""},
 	} {
 		if has(s.q) {
 			if op := map[string]string{http.MethodGet: s.get, http.MethodPut: s.put, http.MethodDelete: s.del}[m]; op != "" {
@@ -147,6 +158,22 @@ func (h *Handler) operations() map[string]opFunc {
 		"DeleteObjectTagging":        deleteObjectTagging,
 		"GetObjectAcl":               getObjectACL,
 		"PutObjectAcl":               putObjectACL,
+		"GetObjectAttributes":        getObjectAttributes,
+		"GetBucketCors":              getBucketCors,
+		"PutBucketCors":              putBucketCors,
+		"DeleteBucketCors":           deleteBucketCors,
+		"CORSPreflight":              corsPreflight,
+		"PostObject":                 postObject,
+		"GetBucketTagging":           getBucketTagging,
+		"PutBucketTagging":           putBucketTagging,
+		"DeleteBucketTagging":        deleteBucketTagging,
+		"GetBucketOwnershipControls": getBucketOwnershipControls,
+		"PutBucketOwnershipControls": putBucketOwnershipControls,
+		"GetBucketAcl":               getBucketACL,
+		"PutBucketAcl":               putBucketACL,
+		"GetBucketPolicy":            getBucketPolicy,
+		"PutBucketPolicy":            putBucketPolicy,
+		"DeleteBucketPolicy":         deleteBucketPolicy,
 		"CreateMultipartUpload":      createMultipartUpload,
 		"UploadPart":                 uploadPart,
 		"UploadPartCopy":             uploadPart,

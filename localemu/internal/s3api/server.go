@@ -30,6 +30,9 @@ type Config struct {
 	Store  *store.Store
 	Auth   *s3auth.Verifier
 	Region string
+	// Account is the account id the emulator plays: policies name its
+	// users arn:aws:iam::<Account>:user/<access key>.
+	Account string
 	// Domain is the host suffix of virtual-host addressing: a request to
 	// "bucket.<Domain>[:port]" names the bucket in its host.
 	Domain string
@@ -77,7 +80,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	route, err := h.Resolve(r)
 	var auth *s3auth.Result
 	if err == nil {
-		auth, err = h.cfg.Auth.Verify(r, bucketIfVirtual(route))
+		if anon, ok := s3auth.Anonymous(r); ok {
+			auth = anon
+		} else {
+			auth, err = h.cfg.Auth.Verify(r, bucketIfVirtual(route))
+		}
 	}
 	h.serve(w, r, route, auth, err)
 }
@@ -111,16 +118,24 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, route Route, aut
 	}()
 	if err == nil {
 		defer c.auth.Body.Close()
-		op, ok := h.ops[route.Op]
-		if !ok {
-			err = s3err.New(http.StatusNotImplemented, "NotImplemented", "localemu does not implement %s", route.Op)
-		} else {
-			err = op(c)
-		}
+		c.applyCORS()
+		err = c.run()
 	}
 	if err != nil {
 		h.fail(c, err)
 	}
+}
+
+// run authorizes the call's operation, then runs it.
+func (c *call) run() error {
+	op, ok := c.h.ops[c.route.Op]
+	if !ok {
+		return s3err.New(http.StatusNotImplemented, "NotImplemented", "localemu does not implement %s", c.route.Op)
+	}
+	if err := c.authorize(); err != nil {
+		return err
+	}
+	return op(c)
 }
 
 func bucketIfVirtual(r Route) string {

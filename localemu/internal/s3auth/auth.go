@@ -140,3 +140,23 @@ func plainBody(r *http.Request) *Result {
 	}
 	return &Result{Body: body, DecodedLength: r.ContentLength, Trailer: func() http.Header { return nil }}
 }
+
+// Anonymous returns r as an unauthenticated request (AccessKey "") when it
+// carries no signature at all: no Authorization header and no signature
+// query parameters. ok is false for any request that tries to sign, which
+// Verify then checks; S3 serves anonymous requests where ACLs or a bucket
+// policy allow everyone.
+func Anonymous(r *http.Request) (*Result, bool) {
+	q := r.URL.Query()
+	for _, k := range []string{"X-Amz-Algorithm", "X-Amz-Signature", "X-Amz-Credential", "Signature", "AWSAccessKeyId"} {
+		if q.Has(k) {
+			return nil, false
+		}
+	}
+	if _, ok := r.Header["Authorization"]; ok {
+		return nil, false
+	}
+	res := plainBody(r)
+	res.Service = "s3"
+	return res, true
+}

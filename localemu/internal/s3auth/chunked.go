@@ -51,6 +51,13 @@ func incomplete(format string, args ...any) *s3err.Error {
 	return s3err.New(http.StatusBadRequest, "IncompleteBody", "aws-chunked body: "+format, args...)
 }
 
+// maxTrailers bounds the trailing headers of one body.
+const maxTrailers = 16
+
+func malformedTrailer(format string, args ...any) *s3err.Error {
+	return s3err.New(http.StatusBadRequest, "MalformedTrailerError", "The request contained trailing data that was not well-formed or did not conform to our published schema: "+format, args...)
+}
+
 func (c *chunkReader) Read(p []byte) (int, error) {
 	if c.err != nil {
 		return 0, c.err
@@ -154,28 +161,50 @@ func (c *chunkReader) finish() error {
 	c.trailer = http.Header{}
 	var signedPart bytes.Buffer
 	trailerSig := ""
+	blankSeen := false
 	for {
 		line, err := c.readLine()
 		if err != nil {
-			if c.signed && !c.signedTrailer {
+			if c.signed && !c.signedTrailer && len(c.trailer) == 0 {
 				return nil // a signed stream without trailers may end right after "0;...\r\n"
 			}
-			return err
+			if trailerSig != "" {
+				break // the body ended right after the trailer signature
+			}
+			return malformedTrailer("the body ended inside its trailer")
 		}
 		if line == "" {
+			// minio-go writes "name:value\n\r\n" before the signature
+			// line: one blank line there is framing, not the end.
+			if c.signedTrailer && trailerSig == "" && len(c.trailer) > 0 && !blankSeen {
+				blankSeen = true
+				continue
+			}
 			break
 		}
 		name, val, ok := strings.Cut(line, ":")
 		if !ok {
-			return incomplete("trailer line %q has no colon", line)
+			return malformedTrailer("trailer line %q has no colon", line)
 		}
 		name = strings.ToLower(strings.TrimSpace(name))
 		if name == "x-amz-trailer-signature" {
+			if trailerSig != "" {
+				return malformedTrailer("two trailer signatures")
+			}
 			trailerSig = strings.TrimSpace(val)
 			continue
 		}
+		if trailerSig != "" {
+			return malformedTrailer("trailer %q after the trailer signature", name)
+		}
+		if len(c.trailer) >= maxTrailers {
+			return malformedTrailer("more than %d trailing headers", maxTrailers)
+		}
 		c.trailer.Add(name, strings.TrimSpace(val))
 		signedPart.WriteString(name + ":" + strings.TrimSpace(val) + "\n")
+	}
+	if c.signedTrailer && trailerSig == "" {
+		return signatureMismatch()
 	}
 	if c.signedTrailer {
 		sum := sha256.Sum256(signedPart.Bytes())

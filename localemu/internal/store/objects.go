@@ -178,6 +178,11 @@ type DeleteResult struct {
 func (s *Store) Delete(bucket, key, versionID string, check Precondition) (DeleteResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.deleteLocked(bucket, key, versionID, check)
+}
+
+// deleteLocked is Delete with s.mu held.
+func (s *Store) deleteLocked(bucket, key, versionID string, check Precondition) (DeleteResult, error) {
 	b, err := s.bucket(bucket)
 	if err != nil {
 		return DeleteResult{}, err

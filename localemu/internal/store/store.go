@@ -43,6 +43,24 @@ type Bucket struct {
 	Owner      string // access key of the credentials that created it
 	Versioning string
 	ObjectLock *LockConfig `json:",omitempty"`
+	// ACL is the bucket's access control list beyond its owner's full
+	// control: canned ACLs are expanded to grants when set.
+	ACL []Grant `json:",omitempty"`
+	// Policy is the bucket policy document as the owner sent it.
+	Policy string `json:",omitempty"`
+	// CORS is the bucket's CORSConfiguration document.
+	CORS string `json:",omitempty"`
+	// Tags is the bucket's tag set, in the order given.
+	Tags []Tag `json:",omitempty"`
+}
+
+// Grant gives one grantee one permission (READ, WRITE, READ_ACP,
+// WRITE_ACP or FULL_CONTROL). A grantee is a canonical user (ID) or a
+// group (URI, e.g. AllUsers).
+type Grant struct {
+	ID         string `json:",omitempty"`
+	URI        string `json:",omitempty"`
+	Permission string
 }
 
 // LockConfig is a bucket's object lock configuration.
@@ -77,12 +95,18 @@ type Object struct {
 	ChecksumType string            `json:",omitempty"` // FULL_OBJECT or COMPOSITE
 	StorageClass string            `json:",omitempty"`
 	ACL          string            `json:",omitempty"`
-	Tags         []Tag             `json:",omitempty"`
-	PartSizes    []int64           `json:",omitempty"` // set for multipart objects
-	LockMode     string            `json:",omitempty"`
-	LockUntil    time.Time         `json:",omitzero"`
-	LegalHold    bool              `json:",omitempty"`
-	Blob         string            `json:",omitempty"`
+	// Grants is the object's ACL beyond its owner's full control, when set
+	// with grants rather than a canned ACL (ACL then names none).
+	Grants    []Grant `json:",omitempty"`
+	Tags      []Tag   `json:",omitempty"`
+	PartSizes []int64 `json:",omitempty"` // set for multipart objects
+	// PartChecksums are the parts' checksums in the object's algorithm,
+	// for GetObject?partNumber=N with checksum mode (multipart objects).
+	PartChecksums []string  `json:",omitempty"`
+	LockMode      string    `json:",omitempty"`
+	LockUntil     time.Time `json:",omitzero"`
+	LegalHold     bool      `json:",omitempty"`
+	Blob          string    `json:",omitempty"`
 }
 
 // Content is an object's bytes, read at any offset; close it when done.
