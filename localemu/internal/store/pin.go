@@ -65,12 +65,16 @@ func (s *Store) pin(o *Object) {
 	}, wp)
 }
 
-// takePin returns o's pin, if it has one that was not released yet.
+// takePin returns o's pin, if it has one that was not released yet, for
+// the caller to release.
 func (s *Store) takePin(o *Object) *pinState {
 	p := &s.pins
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.byObj[weak.Make(o)]
+	wp := weak.Make(o)
+	st := p.byObj[wp]
+	delete(p.byObj, wp)
+	return st
 }
 
 // unpin releases a pin once; the last one out removes a doomed blob.
