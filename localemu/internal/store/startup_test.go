@@ -93,7 +93,8 @@ func startup(t *testing.T, dir string) (rss int64, took time.Duration, objects i
 }
 
 // Startup memory does not grow with the journal: opening a journal eight
-// times larger costs about the same RSS, well under 256 MiB. The big size
+// times larger costs about the same RSS, under 256 MiB (checked without
+// -race, whose shadow memory varies from run to run). The big size
 // is STORE_STARTUP_JOURNAL_MB (default 512; docs/benchmarks.md has the
 // figures for 5 GB).
 func TestStartupMemoryBound(t *testing.T) {
@@ -114,6 +115,8 @@ func TestStartupMemoryBound(t *testing.T) {
 	rssBig, tookBig, n := startup(t, big)
 	assert.Equal(t, bigKeys, n)
 	t.Logf("64 MiB journal: RSS %d MiB in %v; %d MiB journal: RSS %d MiB in %v", rssSmall>>20, tookSmall, bigMB, rssBig>>20, tookBig)
-	assert.Less(t, rssBig, int64(256<<20), "startup RSS")
+	if !raceEnabled {
+		assert.Less(t, rssBig, int64(256<<20), "startup RSS")
+	}
 	assert.Less(t, rssBig-rssSmall, int64(48<<20), "RSS grows with the journal")
 }
