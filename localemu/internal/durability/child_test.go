@@ -2,7 +2,6 @@ package durability_test
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -13,7 +12,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 
+	"github.com/olkit/olkit/internal/syncbuf"
 	"github.com/olkit/olkit/localemu"
 )
 
@@ -60,25 +59,7 @@ func serveChild(dir string) {
 type child struct {
 	cmd    *exec.Cmd
 	url    string
-	stderr lockedBuffer
-}
-
-// lockedBuffer collects a child's stderr, readable while it runs.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+	stderr syncbuf.Buffer
 }
 
 // startChild starts an emulator on dir and waits until it listens.
