@@ -1,6 +1,9 @@
 package localemu_test
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -67,4 +70,46 @@ func TestSDKMetadataLimit(t *testing.T) {
 		assert.Equal(t, "v"+strconv.Itoa(i), mustGet(t, c, "meta", "after"+strconv.Itoa(i)))
 	}
 	assert.Equal(t, "later", mustGet(t, c, "later", "k"))
+}
+
+const boto3MetadataScript = `
+import sys
+import boto3
+from botocore.exceptions import ClientError
+
+s3 = boto3.client("s3")
+at_limit = {"big": "<" * 2045}
+if sys.argv[1] == "write":
+    s3.create_bucket(Bucket="meta")
+    s3.put_object(Bucket="meta", Key="at-limit", Body=b"v", Metadata=at_limit)
+    try:
+        s3.put_object(Bucket="meta", Key="over", Body=b"v", Metadata={"big": "<" * 2046})
+        raise AssertionError("2,049 bytes of metadata were accepted")
+    except ClientError as e:
+        assert e.response["Error"]["Code"] == "MetadataTooLarge", e.response
+        assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    for i in range(5):
+        s3.put_object(Bucket="meta", Key="after%d" % i, Body=b"v%d" % i)
+else:
+    assert s3.head_object(Bucket="meta", Key="at-limit")["Metadata"] == at_limit
+    for i in range(5):
+        assert s3.get_object(Bucket="meta", Key="after%d" % i)["Body"].read() == b"v%d" % i
+print("OK")
+`
+
+// boto3 sees the same limit, and metadata at it survives a restart.
+func TestBoto3MetadataLimit(t *testing.T) {
+	python := needClient(t, "python3", "-c", "import boto3")
+	dir := t.TempDir()
+	script := filepath.Join(t.TempDir(), "metadata.py")
+	require.NoError(t, os.WriteFile(script, []byte(boto3MetadataScript), 0o644))
+	for _, phase := range []string{"write", "read"} {
+		emu := emutest.New(t, emutest.WithDir(dir))
+		cmd := exec.Command(python, script, phase)
+		cmd.Env = clientEnv(emu)
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		assert.Contains(t, string(out), "OK")
+		emu.Close()
+	}
 }
