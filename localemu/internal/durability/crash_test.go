@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -48,6 +49,13 @@ func TestCrashHarness(t *testing.T) {
 		t.Skip("kills and restarts an emulator process 20 times")
 	}
 	rounds := 20
+	if v := os.Getenv("DURABILITY_ROUNDS"); v != "" { // for longer runs by hand
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			t.Fatalf("DURABILITY_ROUNDS: %v", err)
+		}
+		rounds = n
+	}
 	dir := t.TempDir()
 	const compactMin = 16 << 10
 	const writers = 6
