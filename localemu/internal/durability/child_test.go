@@ -41,6 +41,7 @@ func TestMain(m *testing.M) {
 
 func serveChild(dir string) {
 	compact, _ := strconv.ParseInt(os.Getenv(childCompactEnv), 10, 64)
+	fmt.Println("opening")
 	srv, err := localemu.New(localemu.Config{DataDir: dir, JournalCompactMin: compact})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)
@@ -65,8 +66,7 @@ type child struct {
 // startChild starts an emulator on dir and waits until it listens.
 func startChild(t *testing.T, dir string, compactMin int64) *child {
 	t.Helper()
-	c := &child{cmd: exec.Command(os.Args[0])}
-	c.cmd.Env = append(os.Environ(), childDirEnv+"="+dir, childCompactEnv+"="+strconv.FormatInt(compactMin, 10))
+	c := &child{cmd: childCmd(dir, compactMin)}
 	c.cmd.Stderr = &c.stderr
 	out, err := c.cmd.StdoutPipe()
 	if err != nil {
@@ -75,7 +75,11 @@ func startChild(t *testing.T, dir string, compactMin int64) *child {
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	line, err := bufio.NewReader(out).ReadString('\n')
+	r := bufio.NewReader(out)
+	line, err := r.ReadString('\n')
+	if err == nil {
+		line, err = r.ReadString('\n') // after "opening"
+	}
 	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "listening ")
 	if err != nil || !ok {
 		c.cmd.Wait()
@@ -84,6 +88,13 @@ func startChild(t *testing.T, dir string, compactMin int64) *child {
 	c.url = "http://" + addr
 	t.Cleanup(func() { c.kill() })
 	return c
+}
+
+// childCmd is the command of an emulator on dir.
+func childCmd(dir string, compactMin int64) *exec.Cmd {
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), childDirEnv+"="+dir, childCompactEnv+"="+strconv.FormatInt(compactMin, 10))
+	return cmd
 }
 
 // kill sends SIGKILL and reaps the process.

@@ -1,6 +1,7 @@
 package durability_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -35,6 +36,7 @@ type tally struct {
 	puts, deletes, completes         atomic.Int64
 	lost, corrupt, resurrected       int
 	killsInCompaction, killsComplete int
+	killsStartup                     int
 }
 
 const crashBucket = "crash"
@@ -100,14 +102,37 @@ func TestCrashHarness(t *testing.T) {
 		killing.Store(true) // before the kill: errors from now on are its doing
 		emu.kill()
 		wg.Wait()
+		if round%2 == 1 {
+			// Kill a start too: replay, cutting a torn tail, dropping
+			// orphans and the start's compaction must be safe to cut.
+			killDuringStartup(t, dir, compactMin)
+			tl.killsStartup++
+		}
 		emu = startChild(t, dir, compactMin)
 		verify(t, client(emu.url), state, &tl)
 		if t.Failed() {
 			t.Fatalf("round %d failed; stderr of the emulator:\n%s", round, emu.stderr.String())
 		}
 	}
-	t.Logf("%d rounds (%d killed during a Complete, %d during a compaction): %d acknowledged PUTs, %d DELETEs, %d Completes; lost %d, corrupt %d, resurrected %d",
-		rounds, tl.killsComplete, tl.killsInCompaction, tl.puts.Load(), tl.deletes.Load(), tl.completes.Load(), tl.lost, tl.corrupt, tl.resurrected)
+	t.Logf("%d rounds (%d killed during a Complete, %d during a compaction, %d starts killed too): %d acknowledged PUTs, %d DELETEs, %d Completes; lost %d, corrupt %d, resurrected %d",
+		rounds, tl.killsComplete, tl.killsInCompaction, tl.killsStartup, tl.puts.Load(), tl.deletes.Load(), tl.completes.Load(), tl.lost, tl.corrupt, tl.resurrected)
+}
+
+// killDuringStartup starts an emulator on dir and kills it within a few
+// milliseconds of its starting to open the store.
+func killDuringStartup(t *testing.T, dir string, compactMin int64) {
+	cmd := childCmd(dir, compactMin)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	bufio.NewReader(out).ReadString('\n') // "opening"
+	<-time.After(time.Duration(rand.IntN(5000)) * time.Microsecond)
+	cmd.Process.Kill()
+	cmd.Wait()
 }
 
 // waitForCompaction polls dir until a compaction's journal appears.
