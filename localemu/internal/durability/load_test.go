@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -27,8 +30,9 @@ func TestConcurrentClients(t *testing.T) {
 	for _, store := range []string{"disk", "memory"} {
 		t.Run(store, func(t *testing.T) {
 			opts := []emutest.Option{emutest.WithConfig(func(c *localemu.Config) { c.JournalCompactMin = 16 << 10; c.Logf = nil })}
+			dir := t.TempDir()
 			if store == "disk" {
-				opts = append(opts, emutest.WithDir(t.TempDir()))
+				opts = append(opts, emutest.WithDir(dir))
 			}
 			emu := emutest.New(t, opts...)
 			c := client(emu.URL)
@@ -37,12 +41,32 @@ func TestConcurrentClients(t *testing.T) {
 				t.Fatal(err)
 			}
 			runLoad(t, c)
+			if store == "disk" {
+				// About 700 KB of small objects and records went to the
+				// journal (with 40 requests per client): it stayed small
+				// only if compactions ran.
+				fi, err := os.Stat(filepath.Join(dir, "meta", "journal"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fi.Size() > 256<<10 {
+					t.Errorf("the journal is %d bytes: it was not compacted", fi.Size())
+				}
+			}
 		})
 	}
 }
 
 func runLoad(t *testing.T, c *s3.Client) {
-	const clients, ops = 32, 40
+	const clients = 32
+	ops := 40
+	if v := os.Getenv("DURABILITY_LOAD_OPS"); v != "" { // for longer runs by hand
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			t.Fatalf("DURABILITY_LOAD_OPS: %v", err)
+		}
+		ops = n
+	}
 	keys := []string{"small0", "small1", "small2", "small3", "large0", "large1", "large2", "large3"}
 	var mu sync.Mutex
 	acked := map[string]map[version]bool{}
