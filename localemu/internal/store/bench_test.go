@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
+	"sync/atomic"
 	"testing"
 )
 
@@ -71,4 +73,50 @@ func benchPut(b *testing.B, s *Store, key string, data []byte) {
 	if _, err := s.Put(Object{Bucket: "b", Key: key, ETag: `"x"`}, st, nil); err != nil {
 		b.Fatal(err)
 	}
+}
+
+// BenchmarkStoreParallel is BenchmarkStore's 4 KiB disk rows with 8
+// goroutines at once (as 8 clients would), for the locks' cost under
+// contention:
+//
+//	go test -run '^$' -bench StoreParallel -count 5 ./localemu/internal/store/
+func BenchmarkStoreParallel(b *testing.B) {
+	data := bytes.Repeat([]byte("0123456789abcdef"), 256)
+	s, err := OpenDisk(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.CreateBucket(Bucket{Name: "b"})
+	for i := range 8 {
+		benchPut(b, s, "k"+strconv.Itoa(i), data)
+	}
+	b.Run("Put-4KiB", func(b *testing.B) {
+		b.SetParallelism(8 / max(1, runtime.GOMAXPROCS(0)))
+		var n atomic.Int64
+		b.RunParallel(func(pb *testing.PB) {
+			key := "k" + strconv.Itoa(int(n.Add(1))%8)
+			for pb.Next() {
+				benchPut(b, s, key, data)
+			}
+		})
+	})
+	b.Run("Get-4KiB", func(b *testing.B) {
+		b.SetParallelism(8 / max(1, runtime.GOMAXPROCS(0)))
+		var n atomic.Int64
+		b.RunParallel(func(pb *testing.PB) {
+			key := "k" + strconv.Itoa(int(n.Add(1))%8)
+			for pb.Next() {
+				o, err := s.Get("b", key, "")
+				if err != nil {
+					b.Fatal(err)
+				}
+				c, err := s.Open(o)
+				if err != nil {
+					b.Fatal(err)
+				}
+				io.Copy(io.Discard, io.NewSectionReader(c, 0, o.Size))
+				c.Close()
+			}
+		})
+	})
 }
