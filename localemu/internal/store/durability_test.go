@@ -283,7 +283,7 @@ func TestUnopenedReadReleasesData(t *testing.T) {
 func runGC() {
 	runtime.GC()
 	done := make(chan struct{})
-	x := new(int)
+	x := new([64]byte) // not a tiny allocation, whose cleanup may never run
 	runtime.AddCleanup(x, func(ch chan struct{}) { close(ch) }, done)
 	x = nil
 	runtime.GC()
