@@ -397,7 +397,7 @@ func entrySize(kind, id string, s span) int64 {
 	return headerSize + 3 + int64(len(kind)+len(id)) + s.n
 }
 
-// live is one live entry during compaction.
+// liveEntry is one live entry during compaction.
 type liveEntry struct {
 	key    string
 	blob   bool
@@ -451,9 +451,9 @@ func (d *disk) compact() error {
 		return fail(err)
 	}
 	if err := syncDir(d.path("meta")); err != nil {
-		// The rename may or may not be durable; both journals are whole
-		// and hold the same entries, so carry on with the new one.
-		_ = err
+		// The rename may not survive a power loss, and with it what is
+		// appended to the new journal: acknowledge no further write.
+		d.failed = err
 	}
 	d.f.Close()
 	d.f, d.size, d.live = f, off, off
