@@ -28,6 +28,10 @@ type Config struct {
 	DataDir string
 	// Memory keeps everything in memory and loses it at exit.
 	Memory bool
+	// JournalCompactMin is the size below which the durable store's
+	// journal is never compacted while running; 0 means 64 MiB. Tests set
+	// it low to make compaction frequent.
+	JournalCompactMin int64
 	// Region is the only region requests may be signed for.
 	Region string
 	// AccountID is the account the emulator plays.
@@ -70,7 +74,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("localemu: a data folder is needed unless the store is in memory")
 		}
 		var err error
-		if st, err = store.OpenDisk(cfg.DataDir); err != nil {
+		if st, err = store.OpenDiskOptions(cfg.DataDir, store.DiskOptions{CompactMin: cfg.JournalCompactMin}); err != nil {
 			return nil, fmt.Errorf("localemu: opening %s: %w", cfg.DataDir, err)
 		}
 	}

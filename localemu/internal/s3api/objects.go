@@ -41,6 +41,9 @@ func (c *call) newObject() (store.Object, error) {
 			o.Meta[m] = decodeMetaValue(strings.Join(vals, ","))
 		}
 	}
+	if err := checkMetadataSize(o.Meta); err != nil {
+		return o, err
+	}
 	o.StorageClass = r.Header.Get("X-Amz-Storage-Class")
 	if err := validStorageClass(o.StorageClass); err != nil {
 		return o, err
@@ -58,6 +61,21 @@ func (c *call) newObject() (store.Object, error) {
 		o.Tags = tags
 	}
 	return o, c.lockFromHeaders(&o)
+}
+
+// maxMetadataSize is S3's limit on user metadata: the UTF-8 bytes of
+// every x-amz-meta-* name (without the prefix) and value, summed.
+const maxMetadataSize = 2 << 10
+
+func checkMetadataSize(meta map[string]string) error {
+	n := 0
+	for k, v := range meta {
+		n += len(k) + len(v)
+	}
+	if n > maxMetadataSize {
+		return s3err.New(http.StatusBadRequest, "MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size (%d bytes, the limit is %d).", n, maxMetadataSize)
+	}
+	return nil
 }
 
 // dropAWSChunked removes the aws-chunked transfer coding from a

@@ -1,8 +1,6 @@
 package store
 
 import (
-	"encoding/json"
-	"fmt"
 	"io"
 	"sync"
 )
@@ -79,7 +77,7 @@ func (m *memory) openBlob(id string) (Content, error) {
 	defer m.mu.Unlock()
 	data, ok := m.blobs[id]
 	if !ok {
-		return nil, fmt.Errorf("object data %s is missing", id)
+		return nil, errBlobGone
 	}
 	return data, nil
 }
@@ -91,7 +89,7 @@ func (m *memory) removeBlob(id string) {
 }
 
 func (m *memory) putRecord(kind, id string, v any) error {
-	data, err := json.Marshal(v)
+	data, err := marshalRecord(v)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"slices"
@@ -113,11 +114,11 @@ func (s *Store) PutPart(bucket, key string, p Part, data *Staging) (*Part, error
 		err = s.b.putRecord(kindPart, partRecordID(p.UploadID, p.Number), p)
 	}
 	if err != nil {
-		s.b.removeBlob(blob)
+		s.dropBlob(blob)
 		return nil, err
 	}
 	if old := u.parts[p.Number]; old != nil {
-		s.b.removeBlob(old.Blob)
+		s.dropBlob(old.Blob)
 	}
 	u.parts[p.Number] = &p
 	cp := p
@@ -167,7 +168,7 @@ func (s *Store) dropUploadLocked(id string) {
 	u := s.uploads[id]
 	for n, p := range u.parts {
 		s.b.deleteRecord(kindPart, partRecordID(id, n))
-		s.b.removeBlob(p.Blob)
+		s.dropBlob(p.Blob)
 	}
 	s.b.deleteRecord(kindUpload, recordID(id))
 	delete(s.uploads, id)
@@ -180,6 +181,13 @@ func (s *Store) CompleteUpload(bucket, key, id string, numbers []int, o Object, 
 	if err != nil {
 		return nil, err
 	}
+	// Hold the parts' data while copying it: an Abort, a second Complete
+	// or a part uploaded again meanwhile must not pull it away.
+	unpin, err := s.pinParts(bucket, key, id, parts)
+	if err != nil {
+		return nil, err
+	}
+	defer unpin()
 	byNum := map[int]Part{}
 	for _, p := range parts {
 		byNum[p.Number] = p
@@ -222,8 +230,34 @@ func (s *Store) ReadParts(w io.Writer, parts []Part) error {
 	return nil
 }
 
+// pinParts pins the data of parts, if they are still the upload's.
+func (s *Store) pinParts(bucket, key, id string, parts []Part) (func(), error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, err := s.upload(bucket, key, id)
+	if err != nil {
+		return nil, err
+	}
+	var blobs []string
+	for _, p := range parts {
+		if cur := u.parts[p.Number]; cur != nil && cur.Blob == p.Blob && p.Blob != "" {
+			s.pinBlob(p.Blob)
+			blobs = append(blobs, p.Blob)
+		}
+	}
+	return func() {
+		for _, b := range blobs {
+			s.unpinBlob(b)
+		}
+	}, nil
+}
+
 func (s *Store) copyBlob(w io.Writer, blob string, size int64) error {
 	c, err := s.b.openBlob(blob)
+	if errors.Is(err, errBlobGone) {
+		// A part replaced, or its upload completed or aborted, meanwhile.
+		return errNoSuchUpload()
+	}
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func (s *Store) Put(o Object, data *Staging, check Precondition) (*Object, error
 	o.Blob = blob
 	stored, err := s.putVersion(o, check)
 	if err != nil {
-		s.b.removeBlob(blob)
+		s.dropBlob(blob)
 		return nil, err
 	}
 	return stored, nil
@@ -68,8 +68,8 @@ func (s *Store) putVersion(o Object, check Precondition) (*Object, error) {
 		versions, replaced = removeVersion(versions, NullVersion)
 	}
 	b.keys[o.Key] = append([]*Object{&o}, versions...)
-	if replaced != nil && replaced.Blob != "" {
-		s.b.removeBlob(replaced.Blob)
+	if replaced != nil {
+		s.dropBlob(replaced.Blob)
 	}
 	cp := o
 	return &cp, nil
@@ -116,6 +116,7 @@ func (s *Store) Get(bucket, key, versionID string) (*Object, error) {
 		if o.DeleteMarker {
 			return &o, errNoSuchKey(key)
 		}
+		s.pin(&o)
 		return &o, nil
 	}
 	for _, v := range versions {
@@ -124,6 +125,7 @@ func (s *Store) Get(bucket, key, versionID string) (*Object, error) {
 			if o.DeleteMarker {
 				return &o, s3err.New(http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.")
 			}
+			s.pin(&o)
 			return &o, nil
 		}
 	}
@@ -212,9 +214,7 @@ func (s *Store) deleteLocked(bucket, key, versionID string, check Precondition) 
 		}
 		versions, _ = removeVersion(versions, target)
 		s.setVersions(b, key, versions)
-		if victim.Blob != "" {
-			s.b.removeBlob(victim.Blob)
-		}
+		s.dropBlob(victim.Blob)
 	}
 	if versionID == "" && b.Versioning == VersioningSuspended {
 		return s.addDeleteMarker(b, key, NullVersion)

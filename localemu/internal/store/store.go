@@ -15,6 +15,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
 	"net/http"
 	"slices"
@@ -123,6 +124,7 @@ type Store struct {
 	seq     int64
 	buckets map[string]*bucketState
 	uploads map[string]*Upload
+	pins    pins
 }
 
 type bucketState struct {
@@ -297,12 +299,21 @@ func (st *Staging) commit() (string, error) {
 	return st.w.commit()
 }
 
-// Open returns an object's content for reading.
+// Open returns the content of an object that Get returned, for reading:
+// the bytes of that version even if it was overwritten or deleted since.
 func (s *Store) Open(o *Object) (Content, error) {
 	if o.Blob == "" {
 		return emptyContent{}, nil
 	}
-	return s.b.openBlob(o.Blob)
+	pin := s.takePin(o)
+	defer s.unpin(pin)
+	c, err := s.b.openBlob(o.Blob)
+	if errors.Is(err, errBlobGone) {
+		// Only an Object that Get did not return (or opened twice) gets
+		// here: its version is gone, as after a DELETE.
+		return nil, errNoSuchKey(o.Key)
+	}
+	return c, err
 }
 
 type emptyContent struct{}
