@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/olkit/olkit/conditions"
 	"github.com/olkit/olkit/localemu/internal/store"
 	"github.com/olkit/olkit/s3err"
 )
@@ -30,7 +31,7 @@ func deleteCondition(etag string, hasTime, hasSize bool) (store.Precondition, er
 		if cur == nil {
 			return s3err.New(http.StatusNotFound, "NoSuchKey", "The specified key does not exist.")
 		}
-		if !etagMatches(etag, cur.ETag) {
+		if !conditions.ETagMatches(etag, cur.ETag) {
 			return preconditionFailed("If-Match")
 		}
 		return nil
