@@ -299,8 +299,8 @@ func (p *planned) apply(ctx context.Context, obj *transforms.Object, orig *Origi
 			return nil, fmt.Errorf("the chain started its output at byte %d but did not state its length (a RangeTransform must call SetSize)", off)
 		}
 		if ok {
-			p.at = max(0, off)
-			if off < 0 && obj.Size >= 0 {
+			p.at = off
+			if off < 0 { // a suffix: counted back from the end
 				p.at = max(0, obj.Size+off)
 			}
 			return rc, nil
