@@ -59,14 +59,14 @@ Environment:
   AWS_REGION, AWS_ACCESS_KEY_ID, ...  the function's role, as every AWS SDK reads them
   AWS_LAMBDA_RUNTIME_API       set by Lambda (or the emulator): the runtime to serve
 
-` + transformList() + `
+` + TransformList() + `
 Docs: ` + DocsURL + ` ("Deploy to AWS", "Choosing the chain").
 `
 }
 
-// transformList names the transforms this program registered, for a
+// TransformList names the transforms this program registered, for a
 // binary's --help.
-func transformList() string {
+func TransformList() string {
 	return "Transforms in this build (olkit transforms -v describes their options):\n  " +
 		strings.Join(transforms.Names(), ", ") + "\n"
 }
