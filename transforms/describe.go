@@ -81,6 +81,19 @@ func init() {
 	})
 }
 
+// Defaults is the options object with every described default written
+// out, e.g. {"unknown":"pass","maxRatio":1000}: for the transform, the
+// same as no options, which is what a test of the description checks.
+func (d Description) Defaults() (json.RawMessage, error) {
+	m := map[string]json.RawMessage{}
+	for _, o := range d.Options {
+		if o.Default != "" {
+			m[o.Name] = json.RawMessage(o.Default)
+		}
+	}
+	return json.Marshal(m)
+}
+
 // CheckDescription reports where the description of the transform
 // registered under name disagrees with what its factory accepts, so a
 // test keeps the two from drifting apart. options is the struct (or a

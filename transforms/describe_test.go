@@ -83,6 +83,12 @@ func TestDescribed(t *testing.T) {
 	_, ok = transforms.Described("chaintest-append-a")
 	assert.False(t, ok, "a transform without a description has none")
 
+	d, ok = transforms.Described("describetest-agrees")
+	require.True(t, ok)
+	raw, err := d.Defaults()
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"level":0}`, string(raw), "only options with a default are written out")
+
 	assert.Panics(t, func() { transforms.Describe("", transforms.Description{}) }, "empty name")
 	assert.Panics(t, func() { transforms.Describe("identity", transforms.Description{}) }, "described twice")
 }

@@ -13,7 +13,7 @@ func init() {
 		Summary: "decompresses gzip, zlib, zstd, snappy, bzip2 or one file of a ZIP archive, the format found from the data",
 		Options: []transforms.Option{
 			{Name: "format", Type: "string",
-				Doc: "force one format: gzip, zlib, zstd, snappy, snappy-block (raw snappy, never detected), bzip2 or zip. " +
+				Doc: "force one format: " + formatList(allFormats) + " (snappy-block is raw snappy, never detected). " +
 					"Absent: the first bytes decide, then Content-Encoding, then the key's suffix"},
 			{Name: "formats", Type: "list of strings",
 				Doc: "the formats accepted, from the names above; data in any other is unknown. Absent: every format"},

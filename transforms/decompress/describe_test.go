@@ -1,7 +1,6 @@
 package decompress_test
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -18,13 +17,7 @@ func TestDescription(t *testing.T) {
 	require.NoError(t, transforms.CheckDescription("decompress", decompress.Options{}))
 
 	d, _ := transforms.Described("decompress")
-	defaults := map[string]json.RawMessage{}
-	for _, o := range d.Options {
-		if o.Default != "" {
-			defaults[o.Name] = json.RawMessage(o.Default)
-		}
-	}
-	raw, err := json.Marshal(defaults)
+	raw, err := d.Defaults()
 	require.NoError(t, err)
 	absent, err := decompress.ParseOptions(nil)
 	require.NoError(t, err)

@@ -36,13 +36,7 @@ func TestDescription(t *testing.T) {
 		access bool
 	}{{"redact", false}, {"pii-access-control", true}} {
 		d, _ := transforms.Described(tc.name)
-		defaults := map[string]json.RawMessage{}
-		for _, o := range d.Options {
-			if o.Default != "" {
-				defaults[o.Name] = json.RawMessage(o.Default)
-			}
-		}
-		raw, err := json.Marshal(defaults)
+		raw, err := d.Defaults()
 		require.NoError(t, err)
 		absent, err := redact.ParseOptions(nil, tc.access)
 		require.NoError(t, err)
