@@ -29,7 +29,6 @@ import (
 
 	"github.com/olkit/olkit/s3err"
 	"github.com/olkit/olkit/serve"
-	"github.com/olkit/olkit/transforms"
 )
 
 // Main runs the CLI on the process's arguments and streams and exits with
@@ -43,9 +42,24 @@ func Main() {
 	os.Exit(code)
 }
 
-const usage = `usage:
-  olkit run [--payload JSON] [--key NAME] [--header 'Name: value']... [--show-headers] < in > out
-  olkit transforms
+const usage = `olkit: try an olkit transform chain on local files, without AWS.
+
+usage:
+  olkit run [--payload JSON] [--key NAME] [--query Q] [--header 'Name: value']... [--show-headers] < in > out
+  olkit transforms [-v] [NAME...]
+  olkit help
+
+run         streams standard input through the chain to standard output, as
+            an Object Lambda access point with that payload would serve it;
+            errors print the S3 status and code its caller would get
+transforms  lists the transforms this build has; -v, or naming some,
+            describes each with its options
+
+Environment:
+  OLKIT_TRANSFORMS  the payload when --payload is not given (as the Lambda
+                    function reads it); without either the chain is the identity
+
+Docs: ` + DocsURL + ` ("Trying a chain on local files", "Built-in transforms").
 `
 
 // Run is the whole program, its streams passed in so tests can drive it; it
@@ -59,10 +73,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "run":
 		return runChain(ctx, args[1:], stdin, stdout, stderr)
 	case "transforms":
-		for _, n := range transforms.Names() {
-			fmt.Fprintln(stdout, n)
-		}
-		return 0
+		return listTransforms(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -88,12 +99,21 @@ func (h headerFlags) Set(v string) error {
 func runChain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("olkit run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: olkit run [flags] < in > out\n")
+		fs.PrintDefaults()
+	}
 	payload := fs.String("payload", os.Getenv("OLKIT_TRANSFORMS"), "the chain, as an access point payload (default $OLKIT_TRANSFORMS)")
 	key := fs.String("key", "", "the object key the chain sees (its suffix can choose a format or type)")
 	query := fs.String("query", "", "the caller's query string the chain sees, e.g. file_name=a.csv")
 	show := fs.Bool("show-headers", false, "print the output's headers to standard error")
 	header := headerFlags{}
 	fs.Var(header, "header", "an original object header, 'Name: value' (repeatable)")
+	if slices.ContainsFunc(args, isHelpFlag) {
+		fs.SetOutput(stdout) // asked for: standard output, and success
+		fs.Usage()
+		return 0
+	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

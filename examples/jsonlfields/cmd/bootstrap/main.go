@@ -12,6 +12,9 @@
 package main
 
 import (
+	"os"
+
+	"github.com/olkit/olkit/cli"
 	"github.com/olkit/olkit/lambda"
 	_ "github.com/olkit/olkit/transforms/builtin" // decompress and the other built-ins
 
@@ -20,4 +23,11 @@ import (
 	_ "github.com/olkit/olkit/examples/jsonlfields"
 )
 
-func main() { lambda.Main() }
+func main() {
+	// --help answers before anything looks for the Lambda environment;
+	// its list of transforms includes jsonl-fields.
+	if cli.Help(os.Args[1:], os.Stdout, cli.FunctionUsage()) {
+		return
+	}
+	lambda.Main()
+}
