@@ -59,6 +59,15 @@ const (
 
 func init() {
 	transforms.Register(Name, Factory)
+	transforms.Describe(Name, transforms.Description{
+		Summary: "Removes top-level fields from every line of a JSON Lines object (or keeps only some).",
+		Options: []transforms.Option{
+			{Name: "drop", Type: "list of strings", Doc: "top-level fields to remove from every line"},
+			{Name: "keep", Type: "list of strings", Doc: "top-level fields to keep, removing the rest; not with drop"},
+			{Name: "maxLineBytes", Type: "integer", Doc: "the longest line accepted, 1 to 67108864 bytes (absent: 1048576); a longer one is 400 UnexpectedContent"},
+			{Name: "onInvalid", Type: "string", Doc: `a line that is not a JSON object: "fail" (absent: the same; 400 UnexpectedContent) or "pass" (the line goes through as it is)`},
+		},
+	})
 }
 
 // Options are the transform's options, as the payload gives them.

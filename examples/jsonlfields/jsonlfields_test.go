@@ -307,3 +307,9 @@ func FuzzDrop(f *testing.F) {
 		assert.Equal(t, in, got)
 	})
 }
+
+func TestDescriptionMatchesOptions(t *testing.T) {
+	if err := transforms.CheckDescription(jsonlfields.Name, jsonlfields.Options{}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -25,6 +25,7 @@ func init() {
 		}
 		return Upper{}, nil
 	})
+	transforms.Describe("upper", transforms.Description{Summary: "Upper-cases UTF-8 text; takes no options."})
 }
 
 // Upper is the transform.

@@ -111,7 +111,7 @@ func pickEntry(zr *zip.Reader, name, key string) (*zip.File, error) {
 	case 0:
 		return nil, s3err.New(http.StatusNotFound, "NoSuchKey", "decompress: the ZIP archive %q holds no files", key)
 	}
-	return nil, s3err.InvalidRequest("decompress: the ZIP archive %q holds %d files; choose one with ?file_name=NAME (%s)",
+	return nil, s3err.InvalidRequest("decompress: the ZIP archive %q holds %d files; choose one with ?file_name=NAME, or the access point's \"entry\" option (%s)",
 		key, len(files), sample(files))
 }
 
