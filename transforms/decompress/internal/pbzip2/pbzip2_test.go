@@ -1,4 +1,4 @@
-package decompress
+package pbzip2
 
 import (
 	"bytes"
@@ -100,8 +100,8 @@ func TestStreamCRCIsChecked(t *testing.T) {
 }
 
 // feed runs the reader on a given sequence of jobs instead of a scanner.
-func feed(jobs []*job) *parallelBzip2 {
-	z := newParallelBzip2(strings.NewReader("")) // its scanner ends at once
+func feed(jobs []*job) *Reader {
+	z := NewReader(strings.NewReader("")) // its scanner ends at once
 	for range z.order {
 	}
 	z.order = make(chan *job, len(jobs))
@@ -135,7 +135,7 @@ func TestCloseMidStreamLeavesNoGoroutine(t *testing.T) {
 	compressed := bzip2Of(t, testText(600<<10))
 	before := runtime.NumGoroutine()
 	for range 5 {
-		z := newParallelBzip2(bytes.NewReader(compressed))
+		z := NewReader(bytes.NewReader(compressed))
 		buf := make([]byte, 1000)
 		_, err := io.ReadFull(z, buf)
 		require.NoError(t, err)
@@ -153,7 +153,7 @@ func TestGarbageAfterABlockHeaderIsNotBuffered(t *testing.T) {
 	in.WriteString("BZh9")
 	in.Write([]byte{0x31, 0x41, 0x59, 0x26, 0x53, 0x59, 1, 2, 3, 4})
 	in.Write(bytes.Repeat([]byte{0x00}, 8<<20)) // no magic anywhere
-	z := newParallelBzip2(&in)
+	z := NewReader(&in)
 	defer z.Close()
 	_, err := io.ReadAll(z)
 	assert.ErrorContains(t, err, "no bzip2 block boundary")
