@@ -87,6 +87,10 @@ type Options struct {
 	// MaxWindowBytes is the largest zstd window accepted (default 8 MiB),
 	// as the decompress transform's option of that name.
 	MaxWindowBytes int64
+	// MaxOutputBytes bounds the decoded size (default 8 GiB, as the
+	// decompress transform's option): Build on a decompression bomb
+	// stops there with ErrTooLarge.
+	MaxOutputBytes int64
 }
 
 // Defaults; see the package documentation.
@@ -94,6 +98,7 @@ const (
 	DefaultSpacing        = 1 << 20
 	DefaultMaxPoints      = 256
 	DefaultMaxWindowBytes = 8 << 20
+	DefaultMaxOutputBytes = 8 << 30
 )
 
 func (o Options) withDefaults() Options {
@@ -106,6 +111,9 @@ func (o Options) withDefaults() Options {
 	o.MaxPoints = min(max(o.MaxPoints, 2), maxPoints)
 	if o.MaxWindowBytes <= 0 {
 		o.MaxWindowBytes = DefaultMaxWindowBytes
+	}
+	if o.MaxOutputBytes <= 0 {
+		o.MaxOutputBytes = DefaultMaxOutputBytes
 	}
 	return o
 }
@@ -124,6 +132,8 @@ var (
 	ErrFormat = errors.New("seek: no index for this format")
 	// ErrIncomplete: Indexer.Index was called before the stream ended.
 	ErrIncomplete = errors.New("seek: the stream was not read to its end")
+	// ErrTooLarge: the data decodes to more than Options.MaxOutputBytes.
+	ErrTooLarge = errors.New("seek: the data decodes to more than maxOutputBytes")
 )
 
 // OpenAt returns the decoded bytes of the object from decoded offset off
@@ -160,7 +170,7 @@ func OpenAt(ra io.ReaderAt, id ID, f Format, idx *Index, off int64, opts Options
 	if err != nil {
 		return nil, err
 	}
-	r := &reader{dec: dec, t: t, out: start.out}
+	r := &reader{dec: dec, t: t, out: start.out, max: opts.MaxOutputBytes}
 	if _, err := io.CopyN(io.Discard, r, off-start.out); err != nil {
 		dec.Close()
 		if err == io.EOF {
@@ -218,7 +228,7 @@ func NewIndexer(r io.Reader, id ID, f Format, opts Options) (*Indexer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Indexer{r: &reader{dec: dec, t: t}, c: c}, nil
+	return &Indexer{r: &reader{dec: dec, t: t, max: opts.MaxOutputBytes}, c: c}, nil
 }
 
 // Read returns decoded bytes.
@@ -252,6 +262,7 @@ type reader struct {
 	dec io.ReadCloser
 	t   *tracker
 	out int64
+	max int64
 	err error
 }
 
@@ -261,6 +272,11 @@ func (r *reader) Read(p []byte) (int, error) {
 	}
 	n, err := r.dec.Read(p)
 	r.out += int64(n)
+	if r.out > r.max {
+		n -= int(r.out - r.max)
+		r.out, r.err = r.max, fmt.Errorf("%w (%d)", ErrTooLarge, r.max)
+		return n, r.err
+	}
 	if r.t.err != nil {
 		r.err = r.t.err
 		return n, r.err
