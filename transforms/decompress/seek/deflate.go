@@ -154,7 +154,9 @@ func (d *inflater) startFlate(resume *flate.InflateCheckpoint) {
 				window: packWindow(d.zw, &d.zbuf, cp.Window)})
 		}))
 	}
-	d.fr = flate.NewReaderOpts(d.in, opts...)
+	// The bare *bufio.Reader, not the input around it: the library has a
+	// fast path for that type (2.5 times faster than for any ByteReader).
+	d.fr = flate.NewReaderOpts(d.in.Reader, opts...)
 }
 
 // emit accounts for decoded bytes: the running checksum, and the check
