@@ -78,6 +78,22 @@ func goGzip(level int) func([]byte) []byte {
 	}
 }
 
+// goGzipFlushed flushes every 100 KB, as pigz and streaming writers do:
+// each flush is an empty stored block after Huffman-coded ones, where
+// flate's offsets drift (see inflater.startFlate).
+func goGzipFlushed(p []byte) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	for len(p) > 0 {
+		n := min(len(p), 100000)
+		w.Write(p[:n])
+		w.Flush()
+		p = p[n:]
+	}
+	w.Close()
+	return b.Bytes()
+}
+
 func goZlib(p []byte) []byte {
 	var b bytes.Buffer
 	w := zlib.NewWriter(&b)
@@ -139,48 +155,84 @@ type sample struct {
 
 func (s sample) id() seek.ID { return seek.ID{Size: int64(len(s.data)), ETag: `"` + s.name + `"`} }
 
+// sampleDef makes a sample on first use; the tools it needs must be on
+// the machine, else the test using it is skipped.
+type sampleDef struct {
+	name   string
+	format seek.Format
+	tools  []string
+	make   func(t testing.TB) []byte
+}
+
 var (
-	samplesOnce sync.Once
-	samplesAll  []func(t testing.TB) sample
+	plainOnce  sync.Once
+	plainAll   []byte
+	sampleData sync.Map // name → compressed bytes
 )
+
+func samplePlain() []byte {
+	plainOnce.Do(func() { plainAll = plainText(1, 3<<20+12345) })
+	return plainAll
+}
+
+// get compresses the sample once per test binary.
+func (d sampleDef) get(t testing.TB) sample {
+	t.Helper()
+	for _, tool := range d.tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed on this machine", tool)
+		}
+	}
+	data, ok := sampleData.Load(d.name)
+	if !ok {
+		data, _ = sampleData.LoadOrStore(d.name, d.make(t))
+	}
+	return sample{d.name, d.format, data.([]byte), samplePlain()}
+}
 
 // samples are every format, made by the real tools where the machine has
 // them and by the Go encoders otherwise; each is several units (members,
 // streams, frames) where the format allows, about 3 MiB decoded.
-func samples() []func(t testing.TB) sample {
-	samplesOnce.Do(func() {
-		plain := plainText(1, 3<<20+12345)
-		parts := splits(plain, 4)
-		mk := func(name string, f seek.Format, compress func(t testing.TB) []byte) func(t testing.TB) sample {
-			return func(t testing.TB) sample { return sample{name, f, compress(t), plain} }
+func samples() []sampleDef {
+	plain := samplePlain()
+	parts := splits(plain, 4)
+	return []sampleDef{
+		{"gzip-cli", seek.Gzip, []string{"gzip"}, func(t testing.TB) []byte { return cli(t, plain, "gzip", "-c", "-6") }},
+		{"gzip-cli-members", seek.Gzip, []string{"gzip"}, func(t testing.TB) []byte {
+			return concat(parts, func(p []byte) []byte { return cli(t, p, "gzip", "-c", "-1") })
+		}},
+		{"gzip-pigz", seek.Gzip, []string{"pigz"}, func(t testing.TB) []byte { return cli(t, plain, "pigz", "-c", "-p", "2") }},
+		{"gzip-go-members", seek.Gzip, nil, func(testing.TB) []byte { return concat(parts, goGzip(9)) }},
+		{"gzip-go-stored", seek.Gzip, nil, func(testing.TB) []byte { return goGzip(0)(plain) }},
+		{"gzip-go-flushed", seek.Gzip, nil, func(testing.TB) []byte { return goGzipFlushed(plain) }},
+		{"zlib-python", seek.Zlib, []string{"python3"}, func(t testing.TB) []byte {
+			return cli(t, plain, "python3", "-c", "import sys,zlib; sys.stdout.buffer.write(zlib.compress(sys.stdin.buffer.read(), 6))")
+		}},
+		{"zlib-go", seek.Zlib, nil, func(testing.TB) []byte { return goZlib(plain) }},
+		{"deflate-go", seek.Deflate, nil, func(testing.TB) []byte { return goDeflate(plain) }},
+		{"bzip2-cli-streams", seek.Bzip2, []string{"bzip2"}, func(t testing.TB) []byte {
+			return concat(parts, func(p []byte) []byte { return cli(t, p, "bzip2", "-c", "-1") })
+		}},
+		{"bzip2-pbzip2", seek.Bzip2, []string{"pbzip2"}, func(t testing.TB) []byte { return cli(t, plain, "pbzip2", "-c", "-1", "-p2") }},
+		{"zstd-cli-one-frame", seek.Zstd, []string{"zstd"}, func(t testing.TB) []byte { return cli(t, plain, "zstd", "-c", "-3") }},
+		{"zstd-cli-frames", seek.Zstd, []string{"zstd"}, func(t testing.TB) []byte {
+			return concat(parts, func(p []byte) []byte { return cli(t, p, "zstd", "-c", "-3") })
+		}},
+		{"zstd-pzstd", seek.Zstd, []string{"pzstd"}, func(t testing.TB) []byte { return cli(t, plain, "pzstd", "-c", "-p", "2", "-3") }},
+		{"zstd-go-seekable", seek.Zstd, nil, func(testing.TB) []byte { return goZstdFrames(plain, 256<<10, true) }},
+		{"snappy-go-streams", seek.Snappy, nil, func(testing.TB) []byte { return concat(parts, goSnappy) }},
+	}
+}
+
+// named returns the sample called name.
+func named(t testing.TB, name string) sample {
+	for _, d := range samples() {
+		if d.name == name {
+			return d.get(t)
 		}
-		samplesAll = []func(t testing.TB) sample{
-			mk("gzip-cli", seek.Gzip, func(t testing.TB) []byte { return cli(t, plain, "gzip", "-c", "-6") }),
-			mk("gzip-cli-members", seek.Gzip, func(t testing.TB) []byte {
-				return concat(parts, func(p []byte) []byte { return cli(t, p, "gzip", "-c", "-1") })
-			}),
-			mk("gzip-pigz", seek.Gzip, func(t testing.TB) []byte { return cli(t, plain, "pigz", "-c", "-p", "2") }),
-			mk("gzip-go-members", seek.Gzip, func(testing.TB) []byte { return concat(parts, goGzip(9)) }),
-			mk("gzip-go-stored", seek.Gzip, func(testing.TB) []byte { return goGzip(0)(plain) }),
-			mk("zlib-python", seek.Zlib, func(t testing.TB) []byte {
-				return cli(t, plain, "python3", "-c", "import sys,zlib; sys.stdout.buffer.write(zlib.compress(sys.stdin.buffer.read(), 6))")
-			}),
-			mk("zlib-go", seek.Zlib, func(testing.TB) []byte { return goZlib(plain) }),
-			mk("deflate-go", seek.Deflate, func(testing.TB) []byte { return goDeflate(plain) }),
-			mk("bzip2-cli-streams", seek.Bzip2, func(t testing.TB) []byte {
-				return concat(parts, func(p []byte) []byte { return cli(t, p, "bzip2", "-c", "-1") })
-			}),
-			mk("bzip2-pbzip2", seek.Bzip2, func(t testing.TB) []byte { return cli(t, plain, "pbzip2", "-c", "-1", "-p2") }),
-			mk("zstd-cli-one-frame", seek.Zstd, func(t testing.TB) []byte { return cli(t, plain, "zstd", "-c", "-3") }),
-			mk("zstd-cli-frames", seek.Zstd, func(t testing.TB) []byte {
-				return concat(parts, func(p []byte) []byte { return cli(t, p, "zstd", "-c", "-3") })
-			}),
-			mk("zstd-pzstd", seek.Zstd, func(t testing.TB) []byte { return cli(t, plain, "pzstd", "-c", "-p", "2", "-3") }),
-			mk("zstd-go-seekable", seek.Zstd, func(testing.TB) []byte { return goZstdFrames(plain, 256<<10, true) }),
-			mk("snappy-go-streams", seek.Snappy, func(testing.TB) []byte { return concat(parts, goSnappy) }),
-		}
-	})
-	return samplesAll
+	}
+	t.Fatalf("no sample %q", name)
+	return sample{}
 }
 
 // readAt opens obj at off through idx and reads n bytes.

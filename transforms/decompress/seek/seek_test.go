@@ -48,13 +48,12 @@ func offsets(seed uint64, total int64) []int64 {
 }
 
 func TestRangesAreByteExactForEveryFormat(t *testing.T) {
-	for _, mk := range samples() {
-		s := mk(t)
-		t.Run(s.name, func(t *testing.T) {
-			if testing.Short() && s.name != "gzip-go-members" {
+	for _, d := range samples() {
+		t.Run(d.name, func(t *testing.T) {
+			if testing.Short() && d.name != "gzip-go-flushed" {
 				t.Skip("one format under -short")
 			}
-			s = mk(t)
+			s := d.get(t)
 			streamed := indexed(t, s, small)
 			built, err := seek.Build(bytes.NewReader(s.data), s.id(), s.format, small)
 			require.NoError(t, err)
@@ -85,11 +84,11 @@ func TestRangesAreByteExactForEveryFormat(t *testing.T) {
 // TestReadToTheEndChecksEverything reads from every checkpoint to the end:
 // the tail of each member is checked by its trailer, the end by the total.
 func TestReadToTheEndFromEveryCheckpoint(t *testing.T) {
-	for _, mk := range samples()[:4] {
-		s := mk(t)
-		if testing.Short() {
-			t.Skip("long")
-		}
+	if testing.Short() {
+		t.Skip("long")
+	}
+	for _, name := range []string{"gzip-cli-members", "gzip-go-flushed", "zlib-go", "bzip2-cli-streams", "zstd-go-seekable"} {
+		s := named(t, name)
 		idx := indexed(t, s, seek.Options{Spacing: 256 << 10})
 		for off := int64(0); off < int64(len(s.plain)); off += 300 << 10 {
 			got := readAt(t, s, idx, off, len(s.plain))
@@ -99,7 +98,7 @@ func TestReadToTheEndFromEveryCheckpoint(t *testing.T) {
 }
 
 func TestIndexIsBoundedAndThinned(t *testing.T) {
-	s := samples()[3](t) // gzip, Go, members
+	s := named(t, "gzip-go-members")
 	idx := indexed(t, s, seek.Options{Spacing: 16 << 10, MaxPoints: 8})
 	assert.LessOrEqual(t, idx.Len(), 8)
 	assert.GreaterOrEqual(t, idx.Len(), 4, "thinning keeps half, not one")
@@ -112,8 +111,8 @@ func TestIndexIsBoundedAndThinned(t *testing.T) {
 }
 
 func TestSerialisedIndexRoundTrips(t *testing.T) {
-	for _, i := range []int{3, 8, 13, 14} { // gzip, bzip2, zstd, snappy
-		s := samples()[i](t)
+	for _, name := range []string{"gzip-go-members", "bzip2-cli-streams", "zstd-go-seekable", "snappy-go-streams"} {
+		s := named(t, name)
 		idx := indexed(t, s, small)
 		b, err := idx.MarshalBinary()
 		require.NoError(t, err)
@@ -127,7 +126,7 @@ func TestSerialisedIndexRoundTrips(t *testing.T) {
 }
 
 func TestDamagedIndexIsRefused(t *testing.T) {
-	s := samples()[3](t)
+	s := named(t, "gzip-go-members")
 	b, err := indexed(t, s, small).MarshalBinary()
 	require.NoError(t, err)
 	r := rand.New(rand.NewPCG(5, 5))
@@ -153,8 +152,8 @@ func TestDamagedIndexIsRefused(t *testing.T) {
 // guards against damage, not forgery): a read through it to the end must
 // fail, as the data no longer ends where the index says.
 func TestForgedIndexIsCaughtByTheEnd(t *testing.T) {
-	for _, i := range []int{3, 8, 13, 14} {
-		s := samples()[i](t)
+	for _, name := range []string{"gzip-go-members", "bzip2-cli-streams", "zstd-go-seekable", "snappy-go-streams"} {
+		s := named(t, name)
 		idx := indexed(t, s, small)
 		b, err := idx.MarshalBinary()
 		require.NoError(t, err)
@@ -201,7 +200,7 @@ func reseal(t *testing.T, b []byte, k int) []byte {
 }
 
 func TestIndexIsNeverUsedForAnotherObject(t *testing.T) {
-	s := samples()[3](t)
+	s := named(t, "gzip-go-members")
 	idx := indexed(t, s, small)
 	ra := bytes.NewReader(s.data)
 	for _, id := range []seek.ID{{Size: s.id().Size, ETag: `"other"`}, {Size: s.id().Size + 1, ETag: s.id().ETag}} {
@@ -215,8 +214,8 @@ func TestIndexIsNeverUsedForAnotherObject(t *testing.T) {
 }
 
 func TestCorruptDataIsAnErrorNotAnIndex(t *testing.T) {
-	for _, i := range []int{0, 5, 8, 10, 14} { // gzip, zlib, bzip2, zstd, snappy
-		s := samples()[i](t)
+	for _, name := range []string{"gzip-go-members", "zlib-go", "bzip2-cli-streams", "zstd-cli-one-frame", "snappy-go-streams"} {
+		s := named(t, name)
 		bad := bytes.Clone(s.data)
 		bad[len(bad)/2] ^= 0x55
 		ix, err := seek.NewIndexer(bytes.NewReader(bad), s.id(), s.format, small)
@@ -235,8 +234,8 @@ func TestCorruptDataIsAnErrorNotAnIndex(t *testing.T) {
 // TestShortRangeCostsOneRead: a 1 MiB range in the middle, through an
 // index, reads the object once (one ranged GET over HTTP).
 func TestShortRangeCostsOneRead(t *testing.T) {
-	for _, i := range []int{3, 8, 13} {
-		s := samples()[i](t)
+	for _, name := range []string{"gzip-go-members", "bzip2-cli-streams", "zstd-go-seekable"} {
+		s := named(t, name)
 		idx := indexed(t, s, seek.Options{})
 		ra := &countingReaderAt{r: bytes.NewReader(s.data)}
 		off := idx.Total() / 2
@@ -261,7 +260,7 @@ func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 }
 
 func TestSeekTableIndexesWithoutDecoding(t *testing.T) {
-	s := samples()[13](t) // zstd, seekable format
+	s := named(t, "zstd-go-seekable")
 	ra := &countingReaderAt{r: bytes.NewReader(s.data)}
 	idx, err := seek.Build(ra, s.id(), s.format, small)
 	require.NoError(t, err)
