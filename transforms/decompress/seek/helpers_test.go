@@ -235,6 +235,17 @@ func named(t testing.TB, name string) sample {
 	return sample{}
 }
 
+// readRange reads n bytes at off with OpenRange.
+func readRange(t testing.TB, s sample, idx *seek.Index, off int64, n int) []byte {
+	t.Helper()
+	r, err := seek.OpenRange(bytes.NewReader(s.data), s.id(), s.format, idx, off, int64(n), seek.Options{})
+	require.NoError(t, err, "%s: open range at %d", s.name, off)
+	defer r.Close()
+	got, err := io.ReadAll(r)
+	require.NoError(t, err, "%s: read range at %d", s.name, off)
+	return got
+}
+
 // readAt opens obj at off through idx and reads n bytes.
 func readAt(t testing.TB, s sample, idx *seek.Index, off int64, n int) []byte {
 	t.Helper()

@@ -82,6 +82,15 @@ func (x *Index) at(off int64) point {
 	return x.points[max(i-1, 0)]
 }
 
+// after returns the first checkpoint past decoded offset off, if any.
+func (x *Index) after(off int64) (point, bool) {
+	i := sort.Search(len(x.points), func(i int) bool { return x.points[i].out > off })
+	if i < len(x.points) {
+		return x.points[i], true
+	}
+	return point{}, false
+}
+
 // byIn returns the checkpoint at compressed bit offset in, if there is one.
 func (x *Index) byIn(in int64) (point, bool) {
 	i := sort.Search(len(x.points), func(i int) bool { return x.points[i].in >= in })

@@ -144,6 +144,57 @@ var (
 // to 8 MiB, so over HTTP a short range costs one ranged GET. An offset
 // past the known decoded size is ErrOffset.
 func OpenAt(ra io.ReaderAt, id ID, f Format, idx *Index, off int64, opts Options) (io.ReadCloser, error) {
+	return openAt(ra, id, f, idx, off, id.Size, opts)
+}
+
+// OpenRange returns the n decoded bytes at off (fewer only where the data
+// ends first), as a Range request wants them. With an index it reads the
+// compressed object only from the checkpoint at or before off to the one
+// after off+n, in one read when that span is at most 8 MiB (one ranged GET
+// over HTTP), and decodes nothing past it: the parallel bzip2 decoder, for
+// one, would otherwise decode blocks ahead that no one reads. A decoding
+// error after the n bytes (the span ends mid-stream on purpose) is not
+// reported; one before them is.
+func OpenRange(ra io.ReaderAt, id ID, f Format, idx *Index, off, n int64, opts Options) (io.ReadCloser, error) {
+	if n < 0 {
+		return nil, fmt.Errorf("%w: length %d is negative", ErrOffset, n)
+	}
+	end := id.Size
+	if idx != nil && idx.Check(id) == nil {
+		if p, ok := idx.after(off + n); ok {
+			// A bzip2 block ends where the next magic (48 bits) is found.
+			end = min(end, (p.in+48+7)/8)
+		}
+	}
+	r, err := openAt(ra, id, f, idx, off, end, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &rangeReader{r: r, left: n}, nil
+}
+
+// rangeReader hands out at most left bytes, then io.EOF whatever the
+// decoder says next.
+type rangeReader struct {
+	r    io.ReadCloser
+	left int64
+}
+
+func (r *rangeReader) Read(p []byte) (int, error) {
+	if r.left <= 0 {
+		return 0, io.EOF
+	}
+	n, err := r.r.Read(p[:min(int64(len(p)), r.left)])
+	r.left -= int64(n)
+	if r.left == 0 {
+		err = nil // all asked for is here, right; what follows is cut off
+	}
+	return n, err
+}
+
+func (r *rangeReader) Close() error { return r.r.Close() }
+
+func openAt(ra io.ReaderAt, id ID, f Format, idx *Index, off, end int64, opts Options) (io.ReadCloser, error) {
 	opts = opts.withDefaults()
 	if off < 0 {
 		return nil, fmt.Errorf("%w: %d is negative", ErrOffset, off)
@@ -164,7 +215,10 @@ func OpenAt(ra io.ReaderAt, id ID, f Format, idx *Index, off int64, opts Options
 		}
 		start = idx.at(off)
 	}
-	src := newChunkReader(ra, start.in/8, id.Size)
+	src := newChunkReader(ra, start.in/8, end)
+	if end < id.Size {
+		src.next = int(min(end-start.in/8, maxChunk)) // the span in one read
+	}
 	t := &tracker{idx: idx}
 	dec, err := open(f, src, start, t, opts)
 	if err != nil {

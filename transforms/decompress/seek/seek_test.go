@@ -73,6 +73,7 @@ func TestRangesAreByteExactForEveryFormat(t *testing.T) {
 					idx = built
 				}
 				require.True(t, bytes.Equal(want, readAt(t, s, idx, off, n)), "%s: %d bytes at %d", s.name, n, off)
+				require.True(t, bytes.Equal(want, readRange(t, s, idx, off, n)), "%s: range of %d bytes at %d", s.name, n, off)
 				if i < 4 {
 					require.True(t, bytes.Equal(want, readAt(t, s, nil, off, n)), "%s cold: %d bytes at %d", s.name, n, off)
 				}
@@ -232,7 +233,8 @@ func TestCorruptDataIsAnErrorNotAnIndex(t *testing.T) {
 }
 
 // TestShortRangeCostsOneRead: a 1 MiB range in the middle, through an
-// index, reads the object once (one ranged GET over HTTP).
+// index, reads the object once or twice (one ranged GET over HTTP with
+// OpenRange).
 func TestShortRangeCostsOneRead(t *testing.T) {
 	for _, name := range []string{"gzip-go-members", "bzip2-cli-streams", "zstd-go-seekable"} {
 		s := named(t, name)
@@ -246,6 +248,16 @@ func TestShortRangeCostsOneRead(t *testing.T) {
 		require.NoError(t, err)
 		require.True(t, bytes.Equal(s.plain[off:off+1<<20], got))
 		assert.LessOrEqual(t, ra.n, 2, s.name)
+
+		// OpenRange reads only the span between two checkpoints, at once.
+		ra.n = 0
+		r, err = seek.OpenRange(ra, s.id(), s.format, idx, off, 1<<20, seek.Options{})
+		require.NoError(t, err)
+		got, err = io.ReadAll(r)
+		r.Close()
+		require.NoError(t, err)
+		require.True(t, bytes.Equal(s.plain[off:off+1<<20], got))
+		assert.Equal(t, 1, ra.n, s.name)
 	}
 }
 
