@@ -1,10 +1,10 @@
 // Package seek gives random access into compressed objects: an Index of
 // checkpoints from which decoding can start near any decoded offset, built
 // as a by-product of a full read (Indexer) or on demand (Build), kept in
-// memory or serialised (MarshalBinary, Unmarshal), and used by OpenAt to
-// serve decoded bytes from any offset at the cost of the nearest
-// checkpoint, not of the offset. It also finds a decoded size from the
-// format's own metadata (DecodedSize) for HEAD.
+// memory or serialised (MarshalBinary, Unmarshal), and used by OpenAt and
+// OpenRange to serve decoded bytes from any offset at the cost of the
+// nearest checkpoint, not of the offset. It also finds a decoded size from
+// the format's own metadata (DecodedSize) for HEAD.
 //
 // What a checkpoint is, per format:
 //
@@ -28,21 +28,29 @@
 //
 // Bounds: at most Options.MaxPoints checkpoints (default 256). Spacing
 // starts at Options.Spacing (default 1 MiB of decoded output) and doubles,
-// keeping every other checkpoint, whenever the budget fills; so an index
+// keeping every other checkpoint, whenever the budget fills. (Formats
+// without a window, bzip2, zstd and snappy, keep 16 times as many, 16 times
+// closer: every bzip2 block, at about 12 bytes each.) So an index
 // holds at most 256 × 32 KiB = 8 MiB of windows before compression (about
 // 2-3 MiB for text), and a read at any offset decodes at most about
-// max(1 MiB, size/128) plus one deflate block (or bzip2 block, or zstd
-// frame) before the bytes asked for. Index.Bytes gives the figure for a
+// max(1 MiB, size/128) plus two deflate blocks (or bzip2 blocks, or zstd
+// frames) before the bytes asked for. Index.Bytes gives the figure for a
 // cache.
+//
+// Memory while reading: one decoder (deflate: 32 KiB window plus about
+// 50 KiB of tables; bzip2: the parallel decoder's, about 4 MiB per core;
+// zstd: its window, at most MaxWindowBytes), a 256 KiB input buffer and
+// the current read of the object (at most 8 MiB).
 //
 // Safety: an index names the object it was built for (ID: compressed size
 // and ETag or version) and OpenAt refuses another; a serialised index
-// carries a CRC-32C and sane-offset checks; and every reader OpenAt
-// returns checks the object against the index as it goes (a unit it
-// passes must start where the index says, the output must end at Total,
-// gzip/zlib/bzip2 checksums are carried across checkpoints and checked at
-// the end of each member), so a wrong index gives an error, never wrong
-// bytes that pass for right ones.
+// carries a CRC-32C (against damage; a store that can forge an index can
+// also change the object) and sane-offset checks; and every reader checks
+// the object against the index as it goes: a unit it passes must start
+// where the index says, the output must end at Total, gzip/zlib/bzip2
+// checksums are carried across checkpoints and checked at the end of each
+// member. An index that disagrees with its object fails any read that
+// passes the disagreement.
 package seek
 
 import (
@@ -348,16 +356,24 @@ func (r *reader) Close() error { return r.dec.Close() }
 // keeps checkpoints at the index's spacing; opening with an index, it
 // checks each place the index knows against the index.
 type tracker struct {
-	idx  *Index
-	rec  bool
-	opts Options
-	last int64 // out of the last checkpoint kept
-	err  error
+	idx    *Index
+	rec    bool
+	budget int   // most checkpoints kept
+	last   int64 // out of the last checkpoint kept
+	err    error
 }
 
+// windowless is how many times closer, and more, the checkpoints of
+// formats without a window are: they cost about 12 bytes, not 32 KiB.
+const windowless = 16
+
 func newRecorder(f Format, id ID, opts Options) *tracker {
-	x := &Index{format: f, id: id, spacing: opts.Spacing, points: []point{{kind: unitStart}}}
-	return &tracker{idx: x, rec: true, opts: opts}
+	spacing, budget := opts.Spacing, opts.MaxPoints
+	if !f.windowed() {
+		spacing, budget = max(spacing/windowless, 1), min(budget*windowless, maxPoints)
+	}
+	x := &Index{format: f, id: id, spacing: spacing, points: []point{{kind: unitStart}}}
+	return &tracker{idx: x, rec: true, budget: budget}
 }
 
 // seen is called at compressed bit offset in, decoded offset out; it
@@ -388,7 +404,7 @@ func (t *tracker) add(p point) {
 	}
 	x.points = append(x.points, p)
 	t.last = p.out
-	if len(x.points) > t.opts.MaxPoints {
+	if len(x.points) > t.budget {
 		kept := x.points[:1]
 		for i := 2; i < len(x.points); i += 2 {
 			kept = append(kept, x.points[i])
