@@ -273,8 +273,7 @@ func Build(ra io.ReaderAt, id ID, f Format, opts Options) (*Index, error) {
 // docs/benchmarks.md.
 type Indexer struct {
 	r *reader
-	n int64 // compressed bytes read, to check against id.Size
-	c *counter
+	c *counter // the compressed bytes read, to check against id.Size
 }
 
 // NewIndexer returns the decoder for format f over r (the whole object,
@@ -307,12 +306,11 @@ func (ix *Indexer) Index() (*Index, error) {
 		return nil, ErrIncomplete
 	}
 	x := ix.r.t.idx
-	if n := ix.c.n; n != x.id.Size {
-		// Trailing bytes a decoder ignores are fine (read or not); a short
-		// object is not.
-		if n > x.id.Size {
-			return nil, fmt.Errorf("%w: read %d bytes of an object of %d", ErrMismatch, n, x.id.Size)
-		}
+	// gzip, zstd and snappy read to the end of their input; zlib, raw
+	// deflate and bzip2 stop at their own end and ignore what follows.
+	toEnd := x.format == Gzip || x.format == Zstd || x.format == Snappy
+	if n := ix.c.n; n > x.id.Size || toEnd && n != x.id.Size {
+		return nil, fmt.Errorf("%w: read %d bytes of an object of %d", ErrMismatch, n, x.id.Size)
 	}
 	x.total = ix.r.out
 	return x, nil

@@ -214,6 +214,22 @@ func TestIndexIsNeverUsedForAnotherObject(t *testing.T) {
 	require.ErrorIs(t, err, seek.ErrOffset)
 }
 
+// TestIndexerRefusesAnotherLength: an index describes the object named by
+// its ID, so a stream longer or (for formats read to the end) shorter than
+// the ID's size gives none.
+func TestIndexerRefusesAnotherLength(t *testing.T) {
+	s := named(t, "gzip-go-members")
+	first := concat(splits(s.plain, 4)[:1], goGzip(9)) // a whole first member
+	for _, size := range []int64{int64(len(first)) + 1, int64(len(first)) - 1} {
+		ix, err := seek.NewIndexer(bytes.NewReader(first), seek.ID{Size: size}, seek.Gzip, small)
+		require.NoError(t, err)
+		_, err = io.Copy(io.Discard, ix)
+		require.NoError(t, err, "a member alone decodes")
+		_, err = ix.Index()
+		require.ErrorIs(t, err, seek.ErrMismatch, "size %d for %d bytes", size, len(first))
+	}
+}
+
 func TestCorruptDataIsAnErrorNotAnIndex(t *testing.T) {
 	for _, name := range []string{"gzip-go-members", "zlib-go", "bzip2-cli-streams", "zstd-cli-one-frame", "snappy-go-streams"} {
 		s := named(t, name)
