@@ -14,6 +14,7 @@ import (
 
 	"github.com/olkit/olkit/s3err"
 	"github.com/olkit/olkit/transforms"
+	"github.com/olkit/olkit/transforms/decompress/internal/pbzip2"
 )
 
 // trailingLimit bounds what is read of the source after a decoder ends
@@ -61,7 +62,7 @@ func (t *Transform) open(f Format, r io.Reader, in *source, obj *transforms.Obje
 		obj.SetSize(int64(len(block)))
 		dec = bytes.NewReader(block)
 	case Bzip2:
-		z := newParallelBzip2(r) // blocks decoded in parallel; concatenated streams too
+		z := pbzip2.NewReader(r) // blocks decoded in parallel; concatenated streams too
 		dec, closer = z, func() { z.Close() }
 	default:
 		return nil, fmt.Errorf("no decoder for %s", f)

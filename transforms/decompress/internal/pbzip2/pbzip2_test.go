@@ -1,4 +1,4 @@
-package decompress
+package pbzip2
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"io"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -100,8 +101,8 @@ func TestStreamCRCIsChecked(t *testing.T) {
 }
 
 // feed runs the reader on a given sequence of jobs instead of a scanner.
-func feed(jobs []*job) *parallelBzip2 {
-	z := newParallelBzip2(strings.NewReader("")) // its scanner ends at once
+func feed(jobs []*job) *Reader {
+	z := NewReader(strings.NewReader("")) // its scanner ends at once
 	for range z.order {
 	}
 	z.order = make(chan *job, len(jobs))
@@ -135,7 +136,7 @@ func TestCloseMidStreamLeavesNoGoroutine(t *testing.T) {
 	compressed := bzip2Of(t, testText(600<<10))
 	before := runtime.NumGoroutine()
 	for range 5 {
-		z := newParallelBzip2(bytes.NewReader(compressed))
+		z := NewReader(bytes.NewReader(compressed))
 		buf := make([]byte, 1000)
 		_, err := io.ReadFull(z, buf)
 		require.NoError(t, err)
@@ -153,9 +154,37 @@ func TestGarbageAfterABlockHeaderIsNotBuffered(t *testing.T) {
 	in.WriteString("BZh9")
 	in.Write([]byte{0x31, 0x41, 0x59, 0x26, 0x53, 0x59, 1, 2, 3, 4})
 	in.Write(bytes.Repeat([]byte{0x00}, 8<<20)) // no magic anywhere
-	z := newParallelBzip2(&in)
+	z := NewReader(&in)
 	defer z.Close()
 	_, err := io.ReadAll(z)
 	assert.ErrorContains(t, err, "no bzip2 block boundary")
 	assert.Greater(t, in.Len(), 4<<20, "stopped reading long before the end")
+}
+
+// TestResumeAtEveryBlock: OnBlock reports every block of a multi-stream
+// file, and NewReaderAt from each gives exactly the output from there on.
+func TestResumeAtEveryBlock(t *testing.T) {
+	a, b := testText(250<<10), testText(180<<10)
+	data := append(bzip2Of(t, a), bzip2Of(t, b)...)
+	plain := append(bytes.Clone(a), b...)
+	z := NewReader(bytes.NewReader(data))
+	var blocks []Block
+	z.OnBlock(func(b Block) { blocks = append(blocks, b) })
+	out, err := io.ReadAll(z)
+	z.Close()
+	require.NoError(t, err)
+	require.Equal(t, plain, out)
+	require.GreaterOrEqual(t, len(blocks), 4, "100k blocks in both streams")
+	require.True(t, slices.ContainsFunc(blocks, func(b Block) bool { return b.Out == int64(len(a)) }), "the second stream's first block")
+	for i, blk := range blocks {
+		if i > 0 {
+			require.Greater(t, blk.Out, blocks[i-1].Out)
+			require.Greater(t, blk.Bit, blocks[i-1].Bit)
+		}
+		r := NewReaderAt(bytes.NewReader(data[blk.Bit/8:]), uint8(blk.Bit%8), blk.Level, blk.StreamCRC)
+		rest, err := io.ReadAll(r)
+		r.Close()
+		require.NoError(t, err, "block %d: the stream CRCs check out from here too", i)
+		require.Equal(t, plain[blk.Out:], rest, "block %d", i)
+	}
 }

@@ -1,4 +1,9 @@
-package decompress
+// Package pbzip2 decodes bzip2 (multi-stream) with its blocks decoded in
+// parallel, and tells where each block starts (a bit offset in the input)
+// and what output it starts at, so a reader can later resume at a block:
+// the decompress transform streams with it, its seek package indexes with
+// it.
+package pbzip2
 
 import (
 	"bytes"
@@ -49,6 +54,7 @@ type piece struct {
 	data  []byte // holds the bits, starting at bit off of data[0]
 	off   uint   // 0..7
 	nbits uint64
+	start uint64 // bit offset of the piece in the scanner's input
 	crc   uint32 // the block's CRC, from its header
 	level byte   // '1'..'9', from the stream header
 }
@@ -64,8 +70,8 @@ type job struct {
 	err  error // set before out is closed
 }
 
-// parallelBzip2 is the decoder's io.ReadCloser.
-type parallelBzip2 struct {
+// Reader is the decoder's io.ReadCloser.
+type Reader struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	order  chan *job
@@ -78,21 +84,52 @@ type parallelBzip2 struct {
 	next   *job   // a job read ahead while merging
 	stream uint32
 	err    error
+
+	onBlock func(Block)
+	out     int64 // bytes handed out
+	curOut  int64 // out when the current job started
 }
 
-func newParallelBzip2(r io.Reader) *parallelBzip2 {
+// Block says where a block that decoded whole starts: in the input (as a
+// bit offset from the reader's first byte) and in the output, with what
+// resuming there needs (the stream's level and CRC so far).
+type Block struct {
+	Bit       uint64 // offset of the block magic, in bits from the input's first byte
+	Out       int64  // output offset of the block's first byte
+	Level     byte   // the stream's block size digit, '1'..'9'
+	StreamCRC uint32 // the stream CRC combined over the blocks before this one
+}
+
+// NewReader decodes the bzip2 streams in r.
+func NewReader(r io.Reader) *Reader {
+	return start(r, &scanner{r: r}, 0)
+}
+
+// NewReaderAt decodes from a block (and on through the streams after it):
+// r starts with the byte holding the block's first bit, bit (0..7, from
+// the most significant) is where in that byte, and level and streamCRC come
+// from the Block the offset was recorded with.
+func NewReaderAt(r io.Reader, bit uint8, level byte, streamCRC uint32) *Reader {
+	return start(r, &scanner{r: r, inStream: true, level: level, start: uint64(bit & 7)}, streamCRC)
+}
+
+func start(r io.Reader, s *scanner, stream uint32) *Reader {
 	ctx, cancel := context.WithCancel(context.Background())
 	n := bzWorkers()
-	z := &parallelBzip2{ctx: ctx, cancel: cancel, order: make(chan *job, n+1), work: make(chan *job, n+1)}
+	z := &Reader{ctx: ctx, cancel: cancel, order: make(chan *job, n+1), work: make(chan *job, n+1), stream: stream}
 	z.wg.Add(n + 1)
 	for range n {
 		go z.worker()
 	}
-	go z.scan(r)
+	go z.scan(s)
 	return z
 }
 
-func (z *parallelBzip2) Read(p []byte) (int, error) {
+// OnBlock sets fn to be called, on the reading goroutine, for each block
+// once all its output has been read; call it before the first Read.
+func (z *Reader) OnBlock(fn func(Block)) { z.onBlock = fn }
+
+func (z *Reader) Read(p []byte) (int, error) {
 	for len(z.chunk) == 0 {
 		if z.whole != nil {
 			putChunk(z.whole)
@@ -105,12 +142,13 @@ func (z *parallelBzip2) Read(p []byte) (int, error) {
 	}
 	n := copy(p, z.chunk)
 	z.chunk = z.chunk[n:]
+	z.out += int64(n)
 	return n, nil
 }
 
 // advance fills z.chunk from the current job, moving to the next job when
 // this one is done; it returns io.EOF at the end of the input.
-func (z *parallelBzip2) advance() error {
+func (z *Reader) advance() error {
 	if z.cur == nil {
 		j, err := z.take()
 		if err != nil {
@@ -123,7 +161,7 @@ func (z *parallelBzip2) advance() error {
 			z.stream = 0
 			return nil
 		}
-		z.cur = j
+		z.cur, z.curOut = j, z.out
 	}
 	chunk, ok := <-z.cur.out
 	if ok {
@@ -133,13 +171,16 @@ func (z *parallelBzip2) advance() error {
 	if z.cur.err != nil {
 		return z.retry() // on success z.cur is the joined piece, read next
 	}
+	if z.onBlock != nil {
+		z.onBlock(Block{Bit: z.cur.p.start, Out: z.curOut, Level: z.cur.p.level, StreamCRC: z.stream})
+	}
 	z.stream = (z.stream<<1 | z.stream>>31) ^ z.cur.p.crc
 	z.cur = nil
 	return nil
 }
 
 // take returns the next job in order, or io.EOF once the scanner is done.
-func (z *parallelBzip2) take() (*job, error) {
+func (z *Reader) take() (*job, error) {
 	if j := z.next; j != nil {
 		z.next = nil
 		return j, nil
@@ -156,7 +197,7 @@ func (z *parallelBzip2) take() (*job, error) {
 
 // retry decodes the failed current piece joined with the ones after it, in
 // case a false magic cut it short; the joined piece's output replaces both.
-func (z *parallelBzip2) retry() error {
+func (z *Reader) retry() error {
 	failed := z.cur.err
 	joined := z.cur.p
 	for range maxMerges {
@@ -185,7 +226,7 @@ func (z *parallelBzip2) retry() error {
 
 // discard drains a job nobody will read, so its worker is not left
 // blocked; it stops when the job is done or the reader is closed.
-func (z *parallelBzip2) discard(j *job) {
+func (z *Reader) discard(j *job) {
 	z.wg.Add(1)
 	go func() {
 		defer z.wg.Done()
@@ -215,7 +256,7 @@ func replay(chunks [][]byte) chan []byte {
 // one job's one-block stream after another: the decoder reuses its tables
 // (4 bytes per block byte) across them, where a decoder per block would
 // allocate them for every block.
-func (z *parallelBzip2) worker() {
+func (z *Reader) worker() {
 	defer z.wg.Done()
 	w := &bzWorker{z: z}
 	w.run()
@@ -226,7 +267,7 @@ func (z *parallelBzip2) worker() {
 // writes into scratch; its output is copied into chunks the job owns, so a
 // chunk is never shared between two jobs and can go back to the pool.
 type bzWorker struct {
-	z       *parallelBzip2
+	z       *Reader
 	dec     io.Reader
 	feed    []byte // the rest of the current job's stream
 	job     *job
@@ -354,7 +395,7 @@ func (w *bzWorker) send() bool {
 
 // decode runs one piece through a decoder of its own, for the reader's
 // retries of a piece joined with the next.
-func (z *parallelBzip2) decode(j *job) {
+func (z *Reader) decode(j *job) {
 	defer close(j.out)
 	d := bzip2.NewReader(bytes.NewReader(standalone(j.p)))
 	for {
@@ -407,7 +448,7 @@ func fill(r io.Reader, buf []byte) (int, error) {
 
 // Close stops the scanner and the workers and waits for them. (The
 // scanner may first have to see its pending read of the source return.)
-func (z *parallelBzip2) Close() error {
+func (z *Reader) Close() error {
 	z.cancel()
 	z.wg.Wait()
 	return nil
@@ -415,11 +456,10 @@ func (z *parallelBzip2) Close() error {
 
 // scan reads the compressed input, cuts it into pieces at every magic, and
 // hands them to the workers and, in order, to the reader.
-func (z *parallelBzip2) scan(r io.Reader) {
+func (z *Reader) scan(s *scanner) {
 	defer z.wg.Done()
 	defer close(z.order)
 	defer close(z.work)
-	s := &scanner{r: r}
 	send := func(j *job) bool {
 		select {
 		case z.order <- j:
@@ -501,6 +541,11 @@ func (s *scanner) next() (*job, error) {
 		}
 	}
 	// s.start is at a block or end-of-stream magic; find the next one.
+	if ok, err := s.need(int((s.start-s.pos)/8), int((s.start%8+48+7)/8)); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, io.ErrUnexpectedEOF
+	}
 	first := s.bits(s.start, 48)
 	if first == eosMagic {
 		return s.endOfStream()
@@ -513,6 +558,7 @@ func (s *scanner) next() (*job, error) {
 		return nil, err
 	}
 	p := s.cut(s.start, end)
+	p.start = s.start
 	p.crc = uint32(s.bits(s.start+48, 32))
 	s.start = end
 	s.trim()
@@ -636,7 +682,7 @@ func join(p, q piece) piece {
 	w := &bitWriter{}
 	w.copyBits(p.data, p.off, p.nbits)
 	w.copyBits(q.data, q.off, q.nbits)
-	return piece{data: w.bytes(), nbits: p.nbits + q.nbits, crc: p.crc, level: p.level}
+	return piece{data: w.bytes(), nbits: p.nbits + q.nbits, start: p.start, crc: p.crc, level: p.level}
 }
 
 // bitWriter appends bits, most significant first.
