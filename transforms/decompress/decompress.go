@@ -214,6 +214,9 @@ func (t *Transform) Head(_ context.Context, obj *transforms.Object) error {
 		return nil
 	}
 	name := innerName(obj.Key, f)
+	if n := t.knownSize(obj, f); n >= 0 {
+		obj.SetSize(n)
+	}
 	if f == Zip {
 		if obj.Source != nil {
 			// The central directory names the entry and its length.

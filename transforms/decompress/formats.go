@@ -29,6 +29,9 @@ const snappyMaxBlock = 64 << 10
 func (t *Transform) open(f Format, r io.Reader, in *source, obj *transforms.Object) (io.Reader, error) {
 	var dec io.Reader
 	var closer func()
+	if ix := t.indexing(f, r, obj); ix != nil { // the index comes with the read
+		return &output{r: ix, close: func() { ix.Close() }, format: f, in: in, max: t.opts.MaxOutputBytes, ratio: t.opts.MaxRatio}, nil
+	}
 	switch f {
 	case Gzip:
 		zr, err := gzip.NewReader(r) // multi-member by default, as gzip -dc
