@@ -34,7 +34,7 @@ func (rot) Apply(_ context.Context, obj *transforms.Object, r io.Reader) (io.Rea
 	return rotReader{r}, nil
 }
 
-func (rot) ApplyAt(_ context.Context, obj *transforms.Object, off int64) (io.Reader, bool, error) {
+func (rot) ApplyAt(_ context.Context, obj *transforms.Object, off, _ int64) (io.Reader, bool, error) {
 	if obj.Source == nil {
 		return nil, false, nil
 	}

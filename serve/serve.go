@@ -286,11 +286,14 @@ func (p *planned) run(ctx context.Context, req *Request, resp *Response) error {
 // first byte, over the original's stream.
 func (p *planned) apply(ctx context.Context, obj *transforms.Object, orig *Original, resp *Response) (io.ReadCloser, error) {
 	if r := p.ask.rng; r != nil && p.rng == "" && resp.src != nil {
-		off := r.First
-		if off < 0 {
-			off = -r.Suffix
+		off, n := r.First, int64(-1)
+		switch {
+		case off < 0:
+			off, n = -r.Suffix, r.Suffix
+		case r.Last >= 0:
+			n = r.Last - r.First + 1
 		}
-		rc, ok, err := p.chain.ApplyAt(ctx, obj, off)
+		rc, ok, err := p.chain.ApplyAt(ctx, obj, off, n)
 		if err != nil {
 			return nil, err
 		}

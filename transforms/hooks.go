@@ -102,17 +102,19 @@ func (c *Chain) List(ctx context.Context, entries []ListEntry) ([]ListEntry, err
 // costs.
 type RangeTransform interface {
 	Transform
-	// ApplyAt is Apply from output byte off on. It describes obj as Apply
-	// would and needs the output's whole length, which it states with
-	// SetSize. ok false means it cannot this time (no Source, a format it
-	// cannot seek in): the caller then uses Apply.
-	ApplyAt(ctx context.Context, obj *Object, off int64) (r io.Reader, ok bool, err error)
+	// ApplyAt is Apply from output byte off on (off < 0: the last -off
+	// bytes), of which the caller will read n (n < 0: to the end; a hint
+	// that lets it read no more of its input than that needs). It
+	// describes obj as Apply would and needs the output's whole length,
+	// which it states with SetSize. ok false means it cannot this time (no
+	// Source, a format it cannot seek in): the caller then uses Apply.
+	ApplyAt(ctx context.Context, obj *Object, off, n int64) (r io.Reader, ok bool, err error)
 }
 
 // ApplyAt is Apply from output byte off on, when the chain can start
 // there: its first stage is a RangeTransform that can this time, and every
 // later stage a Preserver. ok false means it cannot, and nothing was done.
-func (c *Chain) ApplyAt(ctx context.Context, obj *Object, off int64) (_ io.ReadCloser, ok bool, _ error) {
+func (c *Chain) ApplyAt(ctx context.Context, obj *Object, off, n int64) (_ io.ReadCloser, ok bool, _ error) {
 	if len(c.stages) == 0 {
 		return nil, false, nil
 	}
@@ -131,7 +133,7 @@ func (c *Chain) ApplyAt(ctx context.Context, obj *Object, off int64) (_ io.ReadC
 	trial.Header = obj.Header.Clone()
 	out := &output{}
 	err := first.run(&trial, func() error {
-		next, can, err := rt.ApplyAt(ctx, &trial, off)
+		next, can, err := rt.ApplyAt(ctx, &trial, off, n)
 		if err != nil || !can {
 			return err
 		}

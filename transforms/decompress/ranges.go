@@ -55,11 +55,13 @@ func (t *Transform) seekOptions() seek.Options {
 }
 
 // ApplyAt serves the decompressed bytes from off on (off < 0: the last
-// -off), through the object's index, built now if the cache has none.
+// -off), through the object's index, built now if the cache has none; with
+// n >= 0 it reads the compressed object only between the checkpoints
+// around those n bytes.
 // It implements transforms.RangeTransform; it declines (false) without
 // random access to the original, for formats without an index (ZIP is
 // random access per entry already), and for data in no format it takes.
-func (t *Transform) ApplyAt(_ context.Context, obj *transforms.Object, off int64) (io.Reader, bool, error) {
+func (t *Transform) ApplyAt(_ context.Context, obj *transforms.Object, off, n int64) (io.Reader, bool, error) {
 	src := obj.Source
 	if src == nil {
 		return nil, false, nil
@@ -69,13 +71,13 @@ func (t *Transform) ApplyAt(_ context.Context, obj *transforms.Object, off int64
 		return nil, false, nil
 	}
 	head := make([]byte, magicLen)
-	n, err := src.ReadAt(head, 0)
+	got, err := src.ReadAt(head, 0)
 	if err != nil && err != io.EOF {
 		return nil, false, err
 	}
-	f := t.choose(head[:n], obj)
+	f := t.choose(head[:got], obj)
 	sf, ok := seekable[f]
-	if !ok || n == 0 {
+	if !ok || got == 0 {
 		return nil, false, nil
 	}
 	idx, err := indexes.get(obj.Key, id, func() (*seek.Index, error) { return seek.Build(src, id, sf, t.seekOptions()) })
@@ -91,7 +93,12 @@ func (t *Transform) ApplyAt(_ context.Context, obj *transforms.Object, off int64
 	if off >= total {
 		return strings.NewReader(""), true, nil
 	}
-	rc, err := seek.OpenAt(src, id, sf, idx, off, t.seekOptions())
+	var rc io.ReadCloser
+	if n >= 0 {
+		rc, err = seek.OpenRange(src, id, sf, idx, off, min(n, total-off), t.seekOptions())
+	} else {
+		rc, err = seek.OpenAt(src, id, sf, idx, off, t.seekOptions())
+	}
 	if err != nil {
 		return nil, false, decodeError(f, err, nil)
 	}
