@@ -8,8 +8,11 @@ import (
 // The scanner makes one pass over the bytes. A table sorts every byte into
 // "nothing can start here" (lower-case letters, spaces, most punctuation),
 // which is skipped in a tight loop, and a few anchors: a digit or a capital
-// at the start of a word, '@', ':', '=', '(', '+' and '.', and the line
-// break, where the table state (columns.go) is kept. Only at an anchor do
+// at the start of a word, '@', ':', '=', '(', '+', '.' and '-', and the line
+// break, where the table state (columns.go) is kept. ('-' and '.' stop the
+// scan only after a lower-case hex group, the start of a MAC address, and
+// a digit in a word only after lower-case letters that may start an
+// identifier typed in lower case.) Only at an anchor do
 // the matchers run, and each reads a bounded window around it:
 // at most Lookback bytes before and Lookahead bytes from the anchor. That
 // bound is what makes streaming exact: a caller that keeps Lookback bytes
@@ -134,10 +137,14 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			}
 			prev := buf[p-1]
 			if (t == tDigit && !digitStartOK(prev)) || (t == tUpper && isWord(prev)) {
+				if t == tDigit && isLower(prev) && lowerToken(buf, p) >= 0 {
+					break
+				}
 				p = skipWordTo(buf, p+1, end)
 				continue
 			}
-			if t == tDot && (p < 3 || prev|0x20 != 'w') {
+			if t == tDot && (p < 3 || prev|0x20 != 'w') && !(isHex(prev) && lowerHexStart(buf, p, 4)) ||
+				t == tDash && !(isHex(prev) && lowerHexStart(buf, p, 2)) {
 				p++
 				continue
 			}
@@ -154,7 +161,12 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		switch trig[buf[p]] {
 		case tDigit:
 			if p > 0 && !digitStartOK(buf[p-1]) {
-				next = skipWord(buf, p)
+				if st := lowerToken(w, p); st >= blo && isLower(buf[p-1]) {
+					s.lowerID(&b, w, st, ctxLo)
+				}
+				if !b.ok {
+					next = skipWord(buf, p)
+				}
 				break
 			}
 			if isoDate(w, p) {
@@ -199,11 +211,29 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		case tPlus:
 			s.e164(&b, w, p, ctxLo)
 		case tDot:
-			s.www(&b, w, p, blo)
+			if p-4 >= blo && lowerHexStart(w, p, 4) {
+				s.hexColon(&b, w, p-4, ctxLo)
+			}
+			if !b.ok {
+				s.www(&b, w, p, blo)
+			}
+		case tDash:
+			if p-2 >= blo && lowerHexStart(w, p, 2) {
+				s.hexColon(&b, w, p-2, ctxLo)
+			}
 		}
 		if !b.ok || b.m.End <= p {
 			p = next
 			continue
+		}
+		if b.m.Type == AWS_ACCESS_KEY {
+			// A secret key just before its access key id, starting with a
+			// lower-case letter that no anchor stopped at.
+			var b2 best
+			s.secretBefore(&b2, w, b.m.Start, blo, ctxLo)
+			if b2.ok {
+				dst = append(dst, b2.m)
+			}
 		}
 		dst = append(dst, b.m)
 		s.last, p = b.m.End, b.m.End
@@ -214,9 +244,10 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			continue
 		}
 		if b.m.Type == AWS_ACCESS_KEY {
-			// A secret key right after its access key (CSV, "key secret").
+			// A secret key right after its access key (CSV, "key secret",
+			// "(key AKIA..., secret qsJG...)").
 			var b2 best
-			s.secretAfter(&b2, w, p, 8, ctxLo)
+			s.secretNear(&b2, w, p, ctxLo)
 			if b2.ok {
 				dst = append(dst, b2.m)
 				s.last, p = b2.m.End, b2.m.End
@@ -279,6 +310,7 @@ const (
 	tParen
 	tPlus
 	tDot
+	tDash
 	tNL
 )
 
@@ -356,6 +388,7 @@ func init() {
 	trig['('] = tParen
 	trig['+'] = tPlus
 	trig['.'] = tDot
+	trig['-'] = tDash
 	trig['\n'] = tNL
 }
 
@@ -367,7 +400,41 @@ func isAlpha(c byte) bool { return class[c]&(cUpper|cLower) != 0 }
 func isUpper(c byte) bool { return class[c]&cUpper != 0 }
 func isLower(c byte) bool { return class[c]&cLower != 0 }
 func isHex(c byte) bool   { return class[c]&cHex != 0 }
-func isB64(c byte) bool   { return class[c]&cB64 != 0 }
+
+// toUpper upper-cases an ASCII letter.
+func toUpper(c byte) byte {
+	if isLower(c) {
+		return c - ('a' - 'A')
+	}
+	return c
+}
+
+// lowerToken returns where the word holding the digit at p starts when it
+// starts with lower-case letters that no anchor stopped at, and may be an
+// identifier typed in lower case: two letters then digits (an IBAN, a
+// National Insurance number: de89..., zb630500b), or 17 characters (a
+// VIN: wvwzzz1jzxw000001). Otherwise -1.
+func lowerToken(w []byte, p int) int {
+	st := p - 1
+	for st > 0 && p-st < 17 && isLower(w[st-1]) {
+		st--
+	}
+	if p-st < 2 || st > 0 && (isWord(w[st-1]) || w[st-1] == '.' || w[st-1] == '-' || w[st-1] == '/' || w[st-1] == ':') {
+		return -1
+	}
+	if p-st == 2 {
+		return st
+	}
+	e := p
+	for e < len(w) && e-st <= 17 && isWord(w[e]) {
+		e++
+	}
+	if e-st == 17 {
+		return st
+	}
+	return -1
+}
+func isB64(c byte) bool { return class[c]&cB64 != 0 }
 
 // digitStartOK: a number starts a token unless it continues a word, a
 // decimal, a path, a range or a signed number.
