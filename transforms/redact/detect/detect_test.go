@@ -143,6 +143,17 @@ func TestPositives(t *testing.T) {
 		{"ssn=219099999", detect.SSN, "219099999"},
 		{"phone (555) 123-4567", detect.PHONE, "(555) 123-4567"},
 		{"Phone: 555-123-4567", detect.PHONE, "555-123-4567"},
+		{"phone +1 (555) 123-4567", detect.PHONE, "+1 (555) 123-4567"},
+		{"tel 1-555-123-4567", detect.PHONE, "1-555-123-4567"},
+		{"NINO QQ 12 34 56 C", detect.UK_NATIONAL_INSURANCE_NUMBER, "QQ 12 34 56 C"},
+		// More national forms, and ordinals after a month in lower case.
+		{"call 080-2345 6789", detect.PHONE, "080-2345 6789"},
+		{"mob 098765 43210", detect.PHONE, "098765 43210"},
+		{"born april 16th, 1955", detect.DATE_TIME, "april 16th, 1955"},
+		{"key AKIAIOSFODNN7EXAMPLE and its secret, which you must keep, is qsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1",
+			detect.AWS_SECRET_KEY, "qsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1"},
+		// A group joined on by another separator is another token.
+		{"card 4111 1111 1111 1111 12/28", detect.CREDIT_DEBIT_NUMBER, "4111 1111 1111 1111"},
 	} {
 		got := find(all, tc.text)
 		assert.Contains(t, got, found{tc.want, tc.span}, "in %q", tc.text)
@@ -197,6 +208,8 @@ func TestNearMisses(t *testing.T) {
 		"x-ab-cd-ef-12-34-56-78",        // a MAC inside a longer run
 		"SSN 123-45-6789"[4:],           // the example SSN without its label
 		"(555) 123-4567",                // the example phone without its label
+		"QQ 12 34 56 C",                 // HMRC's example NI number, unlabelled
+		"4111 1111 1111 1111 123",       // a card and three digits more is no card
 		"zz123456c", "qq123456c",        // not NI prefixes
 		"note 1hgcm82633a004353",            // a VIN with a wrong check digit
 		"see de89 3704 0044 0532 0130 01",   // IBAN check fails
@@ -205,6 +218,10 @@ func TestNearMisses(t *testing.T) {
 	} {
 		assert.Empty(t, find(noDates, s), "%q", s)
 	}
+	// A secret key with no label on the line after its access key id is
+	// not taken for one.
+	assert.Equal(t, []found{{detect.AWS_ACCESS_KEY, "AKIAIOSFODNN7EXAMPLE"}},
+		find(all, "AKIAIOSFODNN7EXAMPLE\nqsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1"))
 	// Dates are found as DATE_TIME, never as another type.
 	for _, s := range []string{"2024-01-15T10:23:45Z", "2024-01-15", "01/15/2024", "Jan 15, 2024", "10:23:45"} {
 		for _, f := range find(all, "at "+s+" ok") {

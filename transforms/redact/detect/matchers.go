@@ -109,7 +109,7 @@ func (s *Scanner) secret(b *best, w []byte, p, lo int) {
 
 // secretGap is how far from its access key id a secret key is looked for
 // when no label names it.
-const secretGap = 48
+const secretGap = 64
 
 // secretNear looks for a secret key that starts within secretGap bytes
 // after an access key id that ends at i, on the same line: an access key
@@ -307,7 +307,12 @@ func (s *Scanner) iban(b *best, w []byte, p, lo int) {
 // nino: a UK National Insurance number, AB123456C or AB 12 34 56 C, in
 // either case.
 func (s *Scanner) nino(b *best, w []byte, p, lo int) {
-	if p+8 > len(w) || !NINOPrefix(toUpper(w[p]), toUpper(w[p+1])) || !s.types.Has(UK_NATIONAL_INSURANCE_NUMBER) {
+	if p+8 > len(w) || !s.types.Has(UK_NATIONAL_INSURANCE_NUMBER) {
+		return
+	}
+	// QQ is HMRC's example prefix: a number with it only with a label.
+	example := toUpper(w[p]) == 'Q' && toUpper(w[p+1]) == 'Q'
+	if !example && !NINOPrefix(toUpper(w[p]), toUpper(w[p+1])) {
 		return
 	}
 	i := p + 2
@@ -341,6 +346,8 @@ func (s *Scanner) nino(b *best, w []byte, p, lo int) {
 	}
 	if s.hasContext(w, lo, p, ctxNINO) {
 		score = 0.95
+	} else if example {
+		return
 	}
 	s.offer(b, p, i, UK_NATIONAL_INSURANCE_NUMBER, score)
 }
@@ -742,6 +749,9 @@ func (s *Scanner) e164(b *best, w []byte, p, lo int) {
 		return
 	}
 	if d[0] == '1' && (n != 11 || !nanp(d[1:11])) {
+		if n == 11 && exampleNANP(d[1:11]) {
+			s.labelled(b, w, lo, p, e, PHONE, ctxPhone) // +1 (555) 123-4567
+		}
 		return
 	}
 	s.offer(b, p, e, PHONE, s.ctxScore(w, lo, p, 0.85, 0.95, ctxPhone))

@@ -17,6 +17,9 @@ package detect
 // (with the 0) is area digits long, fit a national numbering plan.
 func trunkPlan(d []byte, area int) bool {
 	n := len(d)
+	if n == 11 && d[0] == '0' && d[1] >= '6' && area == 6 {
+		return true // an Indian mobile number after a trunk 0: 098765 43210
+	}
 	if n < 10 || n > 12 || d[0] != '0' || d[1] == '0' || area < 2 || area > 5 || area >= n-4 {
 		return false
 	}
@@ -66,12 +69,13 @@ func (s *Scanner) national(b *best, w []byte, p, lo int, g *groups) {
 		return // the subscriber number never starts with 0
 	}
 	// The area code, then the subscriber number whole or in groups of
-	// three or more, all joined by the same separator.
+	// three or more joined by one separator (a space or '-', which may
+	// differ from the one after the area code: 080-2345 6789).
 	for k := 2; k <= g.n && k <= 4; k++ {
-		if k > 2 && (g.sep[k-2] != sep || g.len(k-1) < 3) {
+		if k > 2 && (g.sep[k-2] != g.sep[1] || g.sep[1] != ' ' && g.sep[1] != '-' || g.len(k-1) < 3) {
 			return
 		}
-		if g.len(1) < 3 || !g.endsAt(w, k, "") {
+		if g.len(1) < 3 || !g.endsAt(w, k, "") || k < g.n && g.sep[k-1] == g.sep[k-2] {
 			continue
 		}
 		if k == 3 && sep == '-' && g.len(0) == 3 && g.len(1) == 3 && g.len(2) == 4 {

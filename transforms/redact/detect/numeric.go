@@ -84,8 +84,11 @@ func (g *groups) token(w []byte, seps string, lens ...int) bool {
 func (g *groups) endsAt(w []byte, k int, also string) bool {
 	if k < g.n {
 		s := g.sep[k-1]
-		if k >= 2 && s == g.sep[0] {
-			return false // the run goes on: a slice of it is no token
+		if k >= 2 && s == g.sep[0] && !(k+1 < g.n && g.sep[k] != s) {
+			// The run goes on: a slice of it is no token. (A group that
+			// another separator joins on is another token: the expiry
+			// date in "4111 1111 1111 1111 12/28".)
+			return false
 		}
 		return s == ' ' || bytesContain(also, s)
 	}
@@ -195,6 +198,7 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 			s.secret(b, w, p, lo)
 			if g.len(0) <= 2 && s.types.Has(DATE_TIME) {
 				s.dayMonthYear(b, w, p, lo)
+				s.monthBefore(b, w, p, lo)
 			}
 			return
 		}
@@ -264,6 +268,8 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		d := g.digits(w, 4, &dbuf)
 		if nanp(d[1:]) {
 			s.offer(b, p0, g.e[3], PHONE, s.ctxScore(w, lo, p0, 0.8, 0.95, ctxPhone))
+		} else if exampleNANP(d[1:]) {
+			s.labelled(b, w, lo, p0, g.e[3], PHONE, ctxPhone)
 		}
 	}
 	// Canadian SIN: 046 454 286.
@@ -278,7 +284,7 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 			s.offer(b, p0, g.e[2], IN_AADHAAR, s.ctxScore(w, lo, p0, 0.85, 0.95, ctxAadhaar))
 		}
 	}
-	if l0 == 2 && g.n >= 3 && p >= 3 && w[p-1] == ' ' && isLower(w[p-2]) && isLower(w[p-3]) && p-3 >= s.last && (p == 3 || !isWord(w[p-4])) {
+	if (l0 == 2 && g.n >= 3 || l0 == 6) && p >= 3 && w[p-1] == ' ' && isLower(w[p-2]) && isLower(w[p-3]) && p-3 >= s.last && (p == 3 || !isWord(w[p-4])) {
 		s.nino(b, w, p-3, lo) // typed in lower case and spaced: zb 63 05 00 b
 	}
 	if g.n >= 2 && (w[p] == '0' || w[p] >= '6' && l0 == 5) {
@@ -379,7 +385,7 @@ func exampleSSN(d []byte) bool {
 // for an exchange starting 0 or 1 or a service code: the fictional
 // numbers of films and forms, 555-123-4567, (212) 123-4567.
 func exampleNANP(d []byte) bool {
-	return len(d) == 10 && d[0] >= '2' && !allSame(d)
+	return len(d) == 10 && d[0] >= '2'
 }
 
 // nanp reports whether 10 digits are a North American number: area code
@@ -768,6 +774,24 @@ func (s *Scanner) dayMonthYear(b *best, w []byte, p, lo int) {
 		return
 	}
 	s.dateWithTime(b, w, p, e, lo)
+}
+
+// monthBefore tries an ordinal day after a month name in lower case,
+// where no anchor stopped: "april 16th, 1955".
+func (s *Scanner) monthBefore(b *best, w []byte, p, lo int) {
+	if b.ok || p < 4 || w[p-1] != ' ' || !isLower(w[p-2]) {
+		return
+	}
+	st := p - 2
+	for st > 0 && p-st < 11 && isAlpha(w[st-1]) {
+		st--
+	}
+	if st < s.last || st > 0 && isWord(w[st-1]) {
+		return
+	}
+	if m, e := monthAt(w, st); m > 0 && e == p-1 {
+		s.monthDayYear(b, w, st, lo)
+	}
 }
 
 // monthDayYear: "January 15, 2024", "Jan 15th 2024", and syslog's
