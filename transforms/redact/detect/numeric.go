@@ -182,10 +182,13 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 	if g.n == 0 {
 		return
 	}
-	g.before = runBefore(w, p, lo)
+	g.before = 0
+	if p-2 >= lo && isGroupSep(w[p-1]) && (isDigit(w[p-2]) || isUpper(w[p-2])) {
+		g.before = runBefore(w, p, lo)
+	}
 	e0 := g.e[0]
 	if e0 < len(w) {
-		if c := w[e0]; c == ':' || c == '-' || (isHex(c) && !isDigit(c)) || (c == '.' && e0-p == 4) {
+		if c := w[e0]; c == ':' || c == '-' || (isHex(c) && !isDigit(c)) || (c == '.' && e0-p == 4 && p+9 < len(w) && w[p+9] == '.') {
 			s.hexColon(b, w, p, lo)
 			if b.ok {
 				return
@@ -196,7 +199,7 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 			// ("16th of April 1955").
 			s.vin(b, w, p, lo)
 			s.secret(b, w, p, lo)
-			if g.len(0) <= 2 && s.types.Has(DATE_TIME) {
+			if g.len(0) <= 2 && ordinal(w, e0) && s.types.Has(DATE_TIME) {
 				s.dayMonthYear(b, w, p, lo)
 				s.monthBefore(b, w, p, lo)
 			}
@@ -711,6 +714,18 @@ func monthOf(a, b, c byte) int {
 		return 11
 	}
 	return -1
+}
+
+// ordinal reports whether an ordinal suffix (st, nd, rd, th) is at i.
+func ordinal(w []byte, i int) bool {
+	if i+2 > len(w) || (i+2 < len(w) && isWord(w[i+2])) {
+		return false
+	}
+	switch uint16(w[i]|0x20)<<8 | uint16(w[i+1]|0x20) {
+	case 's'<<8 | 't', 'n'<<8 | 'd', 'r'<<8 | 'd', 't'<<8 | 'h':
+		return true
+	}
+	return false
 }
 
 // dayDigits parses a day of month (1-2 digits, optional st/nd/rd/th) at i.

@@ -8,11 +8,10 @@ import (
 // The scanner makes one pass over the bytes. A table sorts every byte into
 // "nothing can start here" (lower-case letters, spaces, most punctuation),
 // which is skipped in a tight loop, and a few anchors: a digit or a capital
-// at the start of a word, '@', ':', '=', '(', '+', '.' and '-', and the line
-// break, where the table state (columns.go) is kept. ('-' and '.' stop the
-// scan only after a lower-case hex group, the start of a MAC address, and
-// a digit in a word only after lower-case letters that may start an
-// identifier typed in lower case.) Only at an anchor do
+// at the start of a word, '@', ':', '=', '(', '+' and '.', and the line
+// break, where the table state (columns.go) is kept. (A digit inside a
+// word is one only where a MAC address or an identifier typed in lower
+// case may hold it: de-b2-..., zb630500b.) Only at an anchor do
 // the matchers run, and each reads a bounded window around it:
 // at most Lookback bytes before and Lookahead bytes from the anchor. That
 // bound is what makes streaming exact: a caller that keeps Lookback bytes
@@ -137,14 +136,13 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			}
 			prev := buf[p-1]
 			if (t == tDigit && !digitStartOK(prev)) || (t == tUpper && isWord(prev)) {
-				if t == tDigit && isLower(prev) && lowerToken(buf, p) >= 0 {
+				if t == tDigit && p >= 2 && (p >= 3 && maybeMAC(buf, p) && macStart(buf, p) >= 0 || isLower(prev) && isLower(buf[p-2]) && lowerToken(buf, p) >= 0) {
 					break
 				}
 				p = skipWordTo(buf, p+1, end)
 				continue
 			}
-			if t == tDot && (p < 3 || prev|0x20 != 'w') && !(isHex(prev) && lowerHexStart(buf, p, 4)) ||
-				t == tDash && !(isHex(prev) && lowerHexStart(buf, p, 2)) {
+			if t == tDot && (p < 3 || prev|0x20 != 'w') && !(p+5 < len(buf) && buf[p+5] == '.' && isHex(prev) && lowerHexStart(buf, p, 4)) {
 				p++
 				continue
 			}
@@ -161,7 +159,9 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		switch trig[buf[p]] {
 		case tDigit:
 			if p > 0 && !digitStartOK(buf[p-1]) {
-				if st := lowerToken(w, p); st >= blo && isLower(buf[p-1]) {
+				if st := macStart(w, p); st >= blo {
+					s.hexColon(&b, w, st, ctxLo)
+				} else if st := lowerToken(w, p); st >= blo && isLower(buf[p-1]) {
 					s.lowerID(&b, w, st, ctxLo)
 				}
 				if !b.ok {
@@ -216,10 +216,6 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			}
 			if !b.ok {
 				s.www(&b, w, p, blo)
-			}
-		case tDash:
-			if p-2 >= blo && lowerHexStart(w, p, 2) {
-				s.hexColon(&b, w, p-2, ctxLo)
 			}
 		}
 		if !b.ok || b.m.End <= p {
@@ -310,7 +306,6 @@ const (
 	tParen
 	tPlus
 	tDot
-	tDash
 	tNL
 )
 
@@ -388,7 +383,6 @@ func init() {
 	trig['('] = tParen
 	trig['+'] = tPlus
 	trig['.'] = tDot
-	trig['-'] = tDash
 	trig['\n'] = tNL
 }
 
@@ -422,17 +416,40 @@ func lowerToken(w []byte, p int) int {
 	if p-st < 2 || st > 0 && (isWord(w[st-1]) || w[st-1] == '.' || w[st-1] == '-' || w[st-1] == '/' || w[st-1] == ':') {
 		return -1
 	}
-	if p-st == 2 {
-		return st
-	}
-	e := p
-	for e < len(w) && e-st <= 17 && isWord(w[e]) {
-		e++
-	}
-	if e-st == 17 {
-		return st
+	if p-st == 2 || st+17 <= len(w) && isWord(w[st+16]) && wordEnd(w, st+17) {
+		return st // vin checks that the 17 bytes between are its own
 	}
 	return -1
+}
+
+// maybeMAC is macStart's first test, cheap enough to make at every digit
+// inside a word: a hex pair and '-' just before the digit's group.
+func maybeMAC(w []byte, p int) bool {
+	if w[p-1] == '-' {
+		return isHex(w[p-2]) && isHex(w[p-3])
+	}
+	return w[p-2] == '-' && isHex(w[p-1]) && p >= 4 && isHex(w[p-3]) && isHex(w[p-4])
+}
+
+// macStart returns where a MAC address written with '-' that starts with
+// a lower-case hex letter (no anchor) starts, when the digit at p may be
+// in one (de-b2-c2-f7-32-91): after '-', or second in a group. Otherwise
+// -1.
+func macStart(w []byte, p int) int {
+	g := p
+	if w[p-1] != '-' {
+		if p < 2 || w[p-2] != '-' || !isHex(w[p-1]) {
+			return -1
+		}
+		g = p - 1
+	}
+	for k := 0; k < 5 && g >= 3 && w[g-1] == '-' && isHex(w[g-2]) && isHex(w[g-3]); k++ {
+		g -= 3
+	}
+	if g >= p-1 || w[g] < 'a' || w[g] > 'f' || !lowerHexStart(w, g+2, 2) {
+		return -1
+	}
+	return g
 }
 func isB64(c byte) bool { return class[c]&cB64 != 0 }
 
