@@ -307,7 +307,7 @@ func (s *Scanner) iban(b *best, w []byte, p, lo int) {
 // nino: a UK National Insurance number, AB123456C or AB 12 34 56 C, in
 // either case.
 func (s *Scanner) nino(b *best, w []byte, p, lo int) {
-	if p+8 > len(w) || !s.types.Has(UK_NATIONAL_INSURANCE_NUMBER) {
+	if p+8 > len(w) || !(isDigit(w[p+2]) || w[p+2] == ' ' && isDigit(w[p+3])) || !s.types.Has(UK_NATIONAL_INSURANCE_NUMBER) {
 		return
 	}
 	// QQ is HMRC's example prefix: a number with it only with a label.

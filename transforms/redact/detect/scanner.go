@@ -136,7 +136,7 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			}
 			prev := buf[p-1]
 			if (t == tDigit && !digitStartOK(prev)) || (t == tUpper && isWord(prev)) {
-				if t == tDigit && p >= 2 && (p >= 3 && maybeMAC(buf, p) && macStart(buf, p) >= 0 || isLower(prev) && isLower(buf[p-2]) && lowerToken(buf, p) >= 0) {
+				if t == tDigit && (isLower(prev) || prev == '-') && inWordStart(buf, p) {
 					break
 				}
 				p = skipWordTo(buf, p+1, end)
@@ -223,13 +223,8 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			continue
 		}
 		if b.m.Type == AWS_ACCESS_KEY {
-			// A secret key just before its access key id, starting with a
-			// lower-case letter that no anchor stopped at.
-			var b2 best
-			s.secretBefore(&b2, w, b.m.Start, blo, ctxLo)
-			if b2.ok {
-				dst = append(dst, b2.m)
-			}
+			p, dst = s.accessKey(&b, w, blo, ctxLo, dst)
+			continue
 		}
 		dst = append(dst, b.m)
 		s.last, p = b.m.End, b.m.End
@@ -237,21 +232,32 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		s.score = b.m.Score
 		if s.cont {
 			p, dst = s.continueURL(buf, p, end, dst)
-			continue
-		}
-		if b.m.Type == AWS_ACCESS_KEY {
-			// A secret key right after its access key (CSV, "key secret",
-			// "(key AKIA..., secret qsJG...)").
-			var b2 best
-			s.secretNear(&b2, w, p, ctxLo)
-			if b2.ok {
-				dst = append(dst, b2.m)
-				s.last, p = b2.m.End, b2.m.End
-			}
 		}
 	}
 	s.pos = max(p, s.pos)
 	return dst
+}
+
+// accessKey appends an access key id found, with the secret key next to
+// it, if any: one that ends just before it and starts with a lower-case
+// letter (no anchor stopped there), or one right after it (CSV, "key
+// secret", "(key AKIA..., secret qsJG...)"). It returns where to go on.
+func (s *Scanner) accessKey(b *best, w []byte, blo, lo int, dst []Match) (int, []Match) {
+	var b2 best
+	s.secretBefore(&b2, w, b.m.Start, blo, lo)
+	if b2.ok {
+		dst = append(dst, b2.m)
+	}
+	dst = append(dst, b.m)
+	p := b.m.End
+	s.last, s.cont, s.score = p, false, b.m.Score
+	b2.ok = false
+	s.secretNear(&b2, w, p, lo)
+	if b2.ok {
+		dst = append(dst, b2.m)
+		s.last, p = b2.m.End, b2.m.End
+	}
+	return p, dst
 }
 
 // continueURL goes on with a URL cut at maxURL that ended at p: its next
@@ -422,13 +428,27 @@ func lowerToken(w []byte, p int) int {
 	return -1
 }
 
-// maybeMAC is macStart's first test, cheap enough to make at every digit
-// inside a word: a hex pair and '-' just before the digit's group.
-func maybeMAC(w []byte, p int) bool {
-	if w[p-1] == '-' {
-		return isHex(w[p-2]) && isHex(w[p-3])
+// inWordStart reports whether the digit at p, inside a word after a
+// lower-case letter or '-', may be in a MAC address or an identifier that
+// no anchor started (macStart, lowerToken). It is kept out of line: the
+// skip loop calls it rarely, and stays small.
+//
+//go:noinline
+func inWordStart(w []byte, p int) bool {
+	if p < 2 {
+		return false
 	}
-	return w[p-2] == '-' && isHex(w[p-1]) && p >= 4 && isHex(w[p-3]) && isHex(w[p-4])
+	if w[p-1] == '-' || w[p-2] == '-' {
+		// The digit's group and the one before it must be hex pairs
+		// (a UUID's groups of four are turned away here).
+		g := p - 1
+		if w[p-1] == '-' {
+			g = p
+		}
+		return g >= 3 && g+2 <= len(w) && isHex(w[g]) && isHex(w[g+1]) && (g+2 == len(w) || !isWord(w[g+2])) &&
+			isHex(w[g-2]) && isHex(w[g-3]) && (g == 3 || !isWord(w[g-4])) && macStart(w, p) >= 0
+	}
+	return isLower(w[p-2]) && lowerToken(w, p) >= 0
 }
 
 // macStart returns where a MAC address written with '-' that starts with
