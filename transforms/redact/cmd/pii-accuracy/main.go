@@ -8,6 +8,7 @@
 //	go run ./transforms/redact/cmd/pii-accuracy -size 16777216 -seed 1
 //	go run ./transforms/redact/cmd/pii-accuracy -heldout -misses 5
 //	go run ./transforms/redact/cmd/pii-accuracy -heldout2 -misses 5
+//	go run ./transforms/redact/cmd/pii-accuracy -size 268435456 -out dense.txt
 package main
 
 import (
@@ -28,6 +29,8 @@ func main() {
 	heldout2 := flag.Bool("heldout2", false, "measure on the second, independent hand-written held-out set")
 	threshold := flag.Float64("threshold", 0.5, "confidence threshold")
 	misses := flag.Int("misses", 0, "print up to this many false positives and negatives per type")
+	out := flag.String("out", "", "also write the text measured to this file (a benchmark input)")
+	rate := flag.Float64("pii-rate", 0.025, "the generated corpus's chance that a record carries PII (0: only timestamps)")
 	flag.Parse()
 	var (
 		doc corpus.Doc
@@ -39,11 +42,19 @@ func main() {
 	case *heldout:
 		doc, err = corpus.HeldOut()
 	default:
-		doc = corpus.New(*seed).Generate(*size)
+		g := corpus.New(*seed)
+		g.PIIRate = *rate
+		doc = g.Generate(*size)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pii-accuracy: held-out set:", err)
 		os.Exit(1)
+	}
+	if *out != "" {
+		if err := os.WriteFile(*out, doc.Data, 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "pii-accuracy:", err)
+			os.Exit(1)
+		}
 	}
 	found := detect.Find(detect.Config{Types: detect.All, Threshold: float32(*threshold)}, doc.Data)
 	ev := corpus.Evaluate(doc, found)
