@@ -11,7 +11,8 @@ import (
 // at the start of a word, '@', ':', '=', '(', '+' and '.', and the line
 // break, where the table state (columns.go) is kept. (A digit inside a
 // word is one only where a MAC address or an identifier typed in lower
-// case may hold it: de-b2-..., zb630500b.) Only at an anchor do
+// case may hold it: de-b2-..., cd56.7e8a..., zb630500b.) Only at an
+// anchor do
 // the matchers run, and each reads a bounded window around it:
 // at most Lookback bytes before and Lookahead bytes from the anchor. That
 // bound is what makes streaming exact: a caller that keeps Lookback bytes
@@ -58,12 +59,19 @@ type Scanner struct {
 	cont  bool // the last match was a URL cut at maxURL
 	score float32
 	g     groups // scratch for numeric
-	hdr   header // the header of the table being scanned, if any
-	row   span   // the table row being scanned, if any
+	// inWord: a digit inside a word may start a match (a type that may be
+	// written in lower case is asked for).
+	inWord bool
+	hdr    header // the header of the table being scanned, if any
+	row    span   // the table row being scanned, if any
 }
 
 // New returns a Scanner for cfg.
-func New(cfg Config) *Scanner { return &Scanner{types: cfg.Types & Detectable, thr: cfg.Threshold} }
+func New(cfg Config) *Scanner {
+	t := cfg.Types & Detectable
+	return &Scanner{types: t, thr: cfg.Threshold,
+		inWord: t&SetOf(MAC_ADDRESS, UK_NATIONAL_INSURANCE_NUMBER, INTERNATIONAL_BANK_ACCOUNT_NUMBER, VEHICLE_IDENTIFICATION_NUMBER) != 0}
+}
 
 // Reset makes s ready for a new stream.
 func (s *Scanner) Reset() { s.pos, s.last, s.cont, s.hdr.n, s.row = 0, 0, false, 0, span{} }
@@ -136,13 +144,13 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			}
 			prev := buf[p-1]
 			if (t == tDigit && !digitStartOK(prev)) || (t == tUpper && isWord(prev)) {
-				if t == tDigit && (isLower(prev) || prev == '-') && inWordStart(buf, p) {
+				if t == tDigit && s.inWord && p >= 2 && (prev == '-' || isLower(prev) && (isLower(buf[p-2]) || buf[p-2] == '-' || p+3 < len(buf) && buf[p+3] == '.')) && inWordStart(buf, p) {
 					break
 				}
 				p = skipWordTo(buf, p+1, end)
 				continue
 			}
-			if t == tDot && (p < 3 || prev|0x20 != 'w') && !(p+5 < len(buf) && buf[p+5] == '.' && isHex(prev) && lowerHexStart(buf, p, 4)) {
+			if t == tDot && (p < 3 || prev|0x20 != 'w') {
 				p++
 				continue
 			}
@@ -160,6 +168,8 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		case tDigit:
 			if p > 0 && !digitStartOK(buf[p-1]) {
 				if st := macStart(w, p); st >= blo {
+					s.hexColon(&b, w, st, ctxLo)
+				} else if st := ciscoStart(w, p); st >= blo {
 					s.hexColon(&b, w, st, ctxLo)
 				} else if st := lowerToken(w, p); st >= blo && isLower(buf[p-1]) {
 					s.lowerID(&b, w, st, ctxLo)
@@ -211,12 +221,7 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		case tPlus:
 			s.e164(&b, w, p, ctxLo)
 		case tDot:
-			if p-4 >= blo && lowerHexStart(w, p, 4) {
-				s.hexColon(&b, w, p-4, ctxLo)
-			}
-			if !b.ok {
-				s.www(&b, w, p, blo)
-			}
+			s.www(&b, w, p, blo)
 		}
 		if !b.ok || b.m.End <= p {
 			p = next
@@ -422,7 +427,15 @@ func lowerToken(w []byte, p int) int {
 	if p-st < 2 || st > 0 && (isWord(w[st-1]) || w[st-1] == '.' || w[st-1] == '-' || w[st-1] == '/' || w[st-1] == ':') {
 		return -1
 	}
-	if p-st == 2 || st+17 <= len(w) && isWord(w[st+16]) && wordEnd(w, st+17) {
+	if p-st == 2 {
+		// An IBAN's country or an NI number's prefix (most pairs of hex
+		// letters, which start hashes, are neither).
+		a, b := toUpper(w[st]), toUpper(w[st+1])
+		if IBANLength([]byte{a, b}) > 0 || NINOPrefix(a, b) || a == 'Q' && b == 'Q' {
+			return st
+		}
+	}
+	if st+17 <= len(w) && isWord(w[st+16]) && wordEnd(w, st+17) {
 		return st // vin checks that the 17 bytes between are its own
 	}
 	return -1
@@ -448,7 +461,22 @@ func inWordStart(w []byte, p int) bool {
 		return g >= 3 && g+2 <= len(w) && isHex(w[g]) && isHex(w[g+1]) && (g+2 == len(w) || !isWord(w[g+2])) &&
 			isHex(w[g-2]) && isHex(w[g-3]) && (g == 3 || !isWord(w[g-4])) && macStart(w, p) >= 0
 	}
-	return isLower(w[p-2]) && lowerToken(w, p) >= 0
+	return ciscoStart(w, p) >= 0 || isLower(w[p-2]) && lowerToken(w, p) >= 0
+}
+
+// ciscoStart returns where a MAC address in Cisco's dotted form that
+// starts with a lower-case hex letter (no anchor) starts, when the digit
+// at p is in its first group (cd56.7e8a.809a). Otherwise -1. (One whose
+// first group has no digit, cafe.7e8a.809a, is not found.)
+func ciscoStart(w []byte, p int) int {
+	st := p
+	for st > 0 && p-st < 3 && isHex(w[st-1]) {
+		st--
+	}
+	if w[st] < 'a' || w[st] > 'f' || st+4 >= len(w) || w[st+4] != '.' || !lowerHexStart(w, st+4, 4) {
+		return -1
+	}
+	return st
 }
 
 // macStart returns where a MAC address written with '-' that starts with
