@@ -445,8 +445,8 @@ func (s *Scanner) dateWithTime(b *best, w []byte, p, e, lo int) {
 		te := 0
 		switch w[e] {
 		case 'T': // ISO 8601: two-digit hours
-			if te = timeAt(w, e+1); te > 0 {
-				te, _ = clockTail(w, te)
+			if te = timeAt(w, e+1); te > 0 && w[te-1] != 'Z' {
+				te, _ = clockTail(w, te) // no AM or zone after a 'Z'
 			}
 		case ' ', ':':
 			te = clockAt(w, e+1)
