@@ -42,7 +42,9 @@ func (s *Scanner) upper(b *best, w []byte, p, lo int) {
 		s.iban(b, w, p, lo)
 		s.nino(b, w, p, lo)
 	}
-	s.secret(b, w, p, lo)
+	if keyLength(w, p) {
+		s.secret(b, w, p, lo)
+	}
 }
 
 // lowerID tries the identifiers that may be typed in lower case, at the
@@ -277,7 +279,7 @@ func (s *Scanner) iban(b *best, w []byte, p, lo int) {
 	if p+4 > len(w) || !isAlpha(w[p+1]) || !isDigit(w[p+2]) || !isDigit(w[p+3]) {
 		return
 	}
-	want := IBANLength([]byte{toUpper(w[p]), toUpper(w[p+1])})
+	want := ibanLen(toUpper(w[p]), toUpper(w[p+1]))
 	if want == 0 || !s.types.Has(INTERNATIONAL_BANK_ACCOUNT_NUMBER) {
 		return
 	}

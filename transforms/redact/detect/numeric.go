@@ -197,8 +197,12 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		if isAlpha(w[e0]) {
 			// Letters follow: a VIN or a secret key, or an ordinal date
 			// ("16th of April 1955").
-			s.vin(b, w, p, lo)
-			s.secret(b, w, p, lo)
+			if p+17 <= len(w) && wordEnd(w, p+17) {
+				s.vin(b, w, p, lo)
+			}
+			if keyLength(w, p) {
+				s.secret(b, w, p, lo)
+			}
 			if g.len(0) <= 2 && ordinal(w, e0) && s.types.Has(DATE_TIME) {
 				s.dayMonthYear(b, w, p, lo)
 				s.monthBefore(b, w, p, lo)

@@ -431,7 +431,7 @@ func lowerToken(w []byte, p int) int {
 		// An IBAN's country or an NI number's prefix (most pairs of hex
 		// letters, which start hashes, are neither).
 		a, b := toUpper(w[st]), toUpper(w[st+1])
-		if IBANLength([]byte{a, b}) > 0 || NINOPrefix(a, b) || a == 'Q' && b == 'Q' {
+		if ibanLen(a, b) > 0 || NINOPrefix(a, b) || a == 'Q' && b == 'Q' {
 			return st
 		}
 	}
@@ -461,7 +461,10 @@ func inWordStart(w []byte, p int) bool {
 		return g >= 3 && g+2 <= len(w) && isHex(w[g]) && isHex(w[g+1]) && (g+2 == len(w) || !isWord(w[g+2])) &&
 			isHex(w[g-2]) && isHex(w[g-3]) && (g == 3 || !isWord(w[g-4])) && macStart(w, p) >= 0
 	}
-	return ciscoStart(w, p) >= 0 || isLower(w[p-2]) && lowerToken(w, p) >= 0
+	if st := ciscoStart(w, p); st >= 0 {
+		return true
+	}
+	return isLower(w[p-2]) && lowerToken(w, p) >= 0
 }
 
 // ciscoStart returns where a MAC address in Cisco's dotted form that
@@ -473,7 +476,7 @@ func ciscoStart(w []byte, p int) int {
 	for st > 0 && p-st < 3 && isHex(w[st-1]) {
 		st--
 	}
-	if w[st] < 'a' || w[st] > 'f' || st+4 >= len(w) || w[st+4] != '.' || !lowerHexStart(w, st+4, 4) {
+	if st+4 >= len(w) || w[st+4] != '.' || w[st] < 'a' || w[st] > 'f' || !lowerHexStart(w, st+4, 4) {
 		return -1
 	}
 	return st
