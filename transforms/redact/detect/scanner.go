@@ -12,8 +12,7 @@ import (
 // break, where the table state (columns.go) is kept. (A digit inside a
 // word is one only where a MAC address or an identifier typed in lower
 // case may hold it: de-b2-..., cd56.7e8a..., zb630500b.) Only at an
-// anchor do
-// the matchers run, and each reads a bounded window around it:
+// anchor do the matchers run, and each reads a bounded window around it:
 // at most Lookback bytes before and Lookahead bytes from the anchor. That
 // bound is what makes streaming exact: a caller that keeps Lookback bytes
 // of history and waits for Lookahead bytes of future (or the end of the
@@ -405,6 +404,7 @@ func isAlpha(c byte) bool { return class[c]&(cUpper|cLower) != 0 }
 func isUpper(c byte) bool { return class[c]&cUpper != 0 }
 func isLower(c byte) bool { return class[c]&cLower != 0 }
 func isHex(c byte) bool   { return class[c]&cHex != 0 }
+func isB64(c byte) bool   { return class[c]&cB64 != 0 }
 
 // toUpper upper-cases an ASCII letter.
 func toUpper(c byte) byte {
@@ -443,8 +443,8 @@ func lowerToken(w []byte, p int) int {
 
 // inWordStart reports whether the digit at p, inside a word after a
 // lower-case letter or '-', may be in a MAC address or an identifier that
-// no anchor started (macStart, lowerToken). It is kept out of line: the
-// skip loop calls it rarely, and stays small.
+// no anchor started (macStart, ciscoStart, lowerToken). It is kept out of
+// line, so that the skip loop, which calls it rarely, stays small.
 //
 //go:noinline
 func inWordStart(w []byte, p int) bool {
@@ -502,7 +502,6 @@ func macStart(w []byte, p int) int {
 	}
 	return g
 }
-func isB64(c byte) bool { return class[c]&cB64 != 0 }
 
 // digitStartOK: a number starts a token unless it continues a word, a
 // decimal, a path, a range or a signed number.
