@@ -420,10 +420,21 @@ func toUpper(c byte) byte {
 // National Insurance number: de89..., zb630500b), or 17 characters (a
 // VIN: wvwzzz1jzxw000001). Otherwise -1.
 func lowerToken(w []byte, p int) int {
+	return lowerTokenAt(w, lowerStart(w, p), p)
+}
+
+// lowerStart returns where the lower-case letters before p start (at
+// most 16 of them).
+func lowerStart(w []byte, p int) int {
 	st := p - 1
 	for st > 0 && p-st < 17 && isLower(w[st-1]) {
 		st--
 	}
+	return st
+}
+
+// lowerTokenAt is lowerToken for a word whose letters start at st.
+func lowerTokenAt(w []byte, st, p int) int {
 	if p-st < 2 || st > 0 && (isWord(w[st-1]) || w[st-1] == '.' || w[st-1] == '-' || w[st-1] == '/' || w[st-1] == ':') {
 		return -1
 	}
@@ -461,10 +472,13 @@ func inWordStart(w []byte, p int) bool {
 		return g >= 3 && g+2 <= len(w) && isHex(w[g]) && isHex(w[g+1]) && (g+2 == len(w) || !isWord(w[g+2])) &&
 			isHex(w[g-2]) && isHex(w[g-3]) && (g == 3 || !isWord(w[g-4])) && macStart(w, p) >= 0
 	}
-	if st := ciscoStart(w, p); st >= 0 {
+	// The letters before the digit, which is the first of its word: a
+	// Cisco group's hex letters, or an identifier's.
+	st := lowerStart(w, p)
+	if p-st <= 3 && st+4 < len(w) && w[st+4] == '.' && ciscoStart(w, p) >= 0 {
 		return true
 	}
-	return isLower(w[p-2]) && lowerToken(w, p) >= 0
+	return p-st >= 2 && lowerTokenAt(w, st, p) >= 0
 }
 
 // ciscoStart returns where a MAC address in Cisco's dotted form that
