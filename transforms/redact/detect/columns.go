@@ -179,23 +179,22 @@ func countOutsideQuotes(s []byte, delim byte) int {
 }
 
 // ctxDistance is contextDistance, except in a table: there a value's
-// labels are the words before it on its own row (in its cell, or in a cell
-// to its left, as key/value exports have them) and, further than any of
-// those, its column's name; the header line above and the rows before are
-// not (a "mobile" column in the header says nothing of an NHS number in
-// the first).
+// label is first its column's name, nearer than anything, and then the
+// words before it on its own row (in its cell, or in a cell to its left,
+// as key/value exports have them); the header line above and the rows
+// before are not (a "mobile" column in the header says nothing of an NHS
+// number in the first). The column wins over the row: in a 1099 export a
+// routing number in the "routing_number" column stays one though "SSN" is
+// written in a cell to its left.
 func (s *Scanner) ctxDistance(w []byte, lo, start, window int, ws *wordSet) int {
 	name, ok := s.column(w, lo, start)
 	if !ok {
 		return contextDistance(w, lo, start, window, ws)
 	}
-	if d := contextDistance(w, max(lo, s.row.st), start, window, ws); d >= 0 {
-		return d
-	}
 	if contextDistance(name, 0, len(name), len(name), ws) >= 0 {
-		return window
+		return 0
 	}
-	return -1
+	return contextDistance(w, max(lo, s.row.st), start, window, ws)
 }
 
 // lineStart is called at the start of each line, at i (w ends Lookahead

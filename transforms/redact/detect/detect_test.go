@@ -98,6 +98,62 @@ func TestPositives(t *testing.T) {
 		{"[14.07.26 12:04:51] Anna: ok", detect.DATE_TIME, "14.07.26 12:04:51"},
 		{"window 03:18 UTC to 04:00 UTC", detect.DATE_TIME, "03:18 UTC"},
 		{"ITIN 912-70-1234", detect.US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER, "912-70-1234"},
+		// National phone numbers, with the trunk 0 (issue 19).
+		{"mobile 07758 504408", detect.PHONE, "07758 504408"},
+		{"office 020 7617 3192.", detect.PHONE, "020 7617 3192"},
+		{"01632 771753 (home)", detect.PHONE, "01632 771753"},
+		{"switchboard 0161 496 0123", detect.PHONE, "0161 496 0123"},
+		{"07700 900 781", detect.PHONE, "07700 900 781"},
+		{"cell 68006 44079", detect.PHONE, "68006 44079"},
+		{"Mumbai office 022-92879476", detect.PHONE, "022-92879476"},
+		{"portable 06 12 34 56 78", detect.PHONE, "06 12 34 56 78"},
+		{"bureau 01.23.45.67.89", detect.PHONE, "01.23.45.67.89"},
+		{"Tel. (030) 1234567", detect.PHONE, "(030) 1234567"},
+		{"(020) 7617 3192", detect.PHONE, "(020) 7617 3192"},
+		{"Handy 0151 23456789", detect.PHONE, "0151 23456789"},
+		{"Fax 089/1234567", detect.PHONE, "089/1234567"},
+		{"mobile: 07758504408", detect.PHONE, "07758504408"},
+		// Every MAC form.
+		{"mac 809A.7E8A.CD56 up", detect.MAC_ADDRESS, "809A.7E8A.CD56"},
+		{"mac 9c00.633f.ca96", detect.MAC_ADDRESS, "9c00.633f.ca96"},
+		{"port cd56.7e8a.809a up", detect.MAC_ADDRESS, "cd56.7e8a.809a"},
+		{"src de-b2-c2-f7-32-91", detect.MAC_ADDRESS, "de-b2-c2-f7-32-91"},
+		{"cc-f8-26-1a-bb-0c", detect.MAC_ADDRESS, "cc-f8-26-1a-bb-0c"},
+		{"hw de:b2:c2:f7:32:91", detect.MAC_ADDRESS, "de:b2:c2:f7:32:91"},
+		// Identifiers typed in lower case.
+		{"NINO zb630500b", detect.UK_NATIONAL_INSURANCE_NUMBER, "zb630500b"},
+		{"ni: sc 29 58 96 c", detect.UK_NATIONAL_INSURANCE_NUMBER, "sc 29 58 96 c"},
+		{"vin 1hgcm82633a004352", detect.VEHICLE_IDENTIFICATION_NUMBER, "1hgcm82633a004352"},
+		{"vin jh4ka7561pc008269", detect.VEHICLE_IDENTIFICATION_NUMBER, "jh4ka7561pc008269"},
+		{"iban de89 3704 0044 0532 0130 00", detect.INTERNATIONAL_BANK_ACCOUNT_NUMBER, "de89 3704 0044 0532 0130 00"},
+		{"gb82west12345698765432", detect.INTERNATIONAL_BANK_ACCOUNT_NUMBER, "gb82west12345698765432"},
+		// Ordinal dates.
+		{"born 16th of April 1955", detect.DATE_TIME, "16th of April 1955"},
+		{"born April 16th, 1955", detect.DATE_TIME, "April 16th, 1955"},
+		{"on the 3rd of March, 2001", detect.DATE_TIME, "3rd of March, 2001"},
+		{"16th April 1955", detect.DATE_TIME, "16th April 1955"},
+		// Secret keys labelled only by their access key id.
+		{"(key AKIAIOSFODNN7EXAMPLE, secret qsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1)", detect.AWS_SECRET_KEY, "qsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1"},
+		{"keys like AKIAIOSFODNN7EXAMPLE / zD+JealrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPL1", detect.AWS_SECRET_KEY, "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"},
+		{"(secret qsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1, key AKIAIOSFODNN7EXAMPLE)", detect.AWS_SECRET_KEY, "qsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1"},
+		{"QsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1 AKIAIOSFODNN7EXAMPLE", detect.AWS_SECRET_KEY, "QsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1"},
+		// Well-known example values, labelled.
+		{"SSN 123-45-6789", detect.SSN, "123-45-6789"},
+		{"ssn: 078-05-1120", detect.SSN, "078-05-1120"},
+		{"ssn=219099999", detect.SSN, "219099999"},
+		{"phone (555) 123-4567", detect.PHONE, "(555) 123-4567"},
+		{"Phone: 555-123-4567", detect.PHONE, "555-123-4567"},
+		{"phone +1 (555) 123-4567", detect.PHONE, "+1 (555) 123-4567"},
+		{"tel 1-555-123-4567", detect.PHONE, "1-555-123-4567"},
+		{"NINO QQ 12 34 56 C", detect.UK_NATIONAL_INSURANCE_NUMBER, "QQ 12 34 56 C"},
+		// More national forms, and ordinals after a month in lower case.
+		{"call 080-2345 6789", detect.PHONE, "080-2345 6789"},
+		{"mob 098765 43210", detect.PHONE, "098765 43210"},
+		{"born april 16th, 1955", detect.DATE_TIME, "april 16th, 1955"},
+		{"key AKIAIOSFODNN7EXAMPLE and its secret, which you must keep, is qsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1",
+			detect.AWS_SECRET_KEY, "qsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1"},
+		// A group joined on by another separator is another token.
+		{"card 4111 1111 1111 1111 12/28", detect.CREDIT_DEBIT_NUMBER, "4111 1111 1111 1111"},
 	} {
 		got := find(all, tc.text)
 		assert.Contains(t, got, found{tc.want, tc.span}, "in %q", tc.text)
@@ -140,9 +196,32 @@ func TestNearMisses(t *testing.T) {
 		"mac 00:1a:2b:3c:4d", // five groups
 		"call 555-1234",
 		"http2 :: 1",
+		// Numbers longer than any type, and slices of them (issue 19).
+		"4539 1488 0343 6468",           // 16 digits, Luhn fails: no Aadhaar in its first 12
+		"9400 1118 9922 3334 5678 41",   // a USPS tracking number holds a valid card
+		"SE62 7012 3456 7890 1234 1944", // an IBAN with a bad check: no Aadhaar inside
+		"ref 2345 6789 0124 5555",       // a valid Aadhaar and four digits more
+		"id 0042 1234 5678",             // trunk 0 then 0: not a phone
+		"order 01234-56",                // too short for a national number
+		"1234.5678.9012",                // dotted digits: a MAC form only with a label
+		"ab-cd-ef-12-34",                // five groups
+		"x-ab-cd-ef-12-34-56-78",        // a MAC inside a longer run
+		"SSN 123-45-6789"[4:],           // the example SSN without its label
+		"(555) 123-4567",                // the example phone without its label
+		"QQ 12 34 56 C",                 // HMRC's example NI number, unlabelled
+		"4111 1111 1111 1111 123",       // a card and three digits more is no card
+		"zz123456c", "qq123456c",        // not NI prefixes
+		"note 1hgcm82633a004353",            // a VIN with a wrong check digit
+		"see de89 3704 0044 0532 0130 01",   // IBAN check fails
+		"16th of Smarch 1955",               // not a month
+		"secret qsJGalrXUtnFEMI/K7MDENG/bP", // too short
 	} {
 		assert.Empty(t, find(noDates, s), "%q", s)
 	}
+	// A secret key with no label on the line after its access key id is
+	// not taken for one.
+	assert.Equal(t, []found{{detect.AWS_ACCESS_KEY, "AKIAIOSFODNN7EXAMPLE"}},
+		find(all, "AKIAIOSFODNN7EXAMPLE\nqsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1"))
 	// Dates are found as DATE_TIME, never as another type.
 	for _, s := range []string{"2024-01-15T10:23:45Z", "2024-01-15", "01/15/2024", "Jan 15, 2024", "10:23:45"} {
 		for _, f := range find(all, "at "+s+" ok") {
@@ -190,6 +269,13 @@ func TestColumnContext(t *testing.T) {
 	// the header line says elsewhere.
 	assert.Equal(t, []found{{detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER, "315 827 9401"}},
 		find(all, "nhs_no,surname,mobile\n315 827 9401,Whitaker,\n"))
+	// The column's name wins over a word earlier on the row: in a 1099
+	// export "SSN" names the TIN type, not the routing number (which is
+	// a valid SSN too).
+	assert.Equal(t, []found{{detect.SSN, "372886494"}, {detect.BANK_ROUTING, "322271627"}},
+		find(all, "id,tin_type,tin,routing_number,account\n1,SSN,372886494,322271627,12345\n"))
+	// A well-known example value under an SSN column is masked.
+	assert.Equal(t, []found{{detect.SSN, "123-45-6789"}}, find(all, "name,ssn\nBob,123-45-6789\n"))
 }
 
 // Tables as real exports write them, and text that only looks like one.
@@ -300,6 +386,11 @@ func sample(r *rand.Rand, n int) []byte {
 		"AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY ", "2024-01-15T10:23:45Z ", "version 1.2.3.4 ",
 		"plain words here ", "\n", "é ü 日本 ", "12345 ", "www.example.org ", "+44 20 7946 0958 ", "VIN 1HGCM82633A004352 ",
 		"x@", "@y.com ", "::", "https://", strings.Repeat("z", 50),
+		"07758 504408 ", "020 7617 3192 ", "68006 44079 ", "06 12 34 56 78 ", "(030) 1234567 ", "022-92879476 ",
+		"809A.7E8A.CD56 ", "cd56.7e8a.809a ", "de-b2-c2-f7-32-91 ", "zb630500b ", "jh4ka7561pc008269 ",
+		"de89 3704 0044 0532 0130 00 ", "16th of April 1955 ", "secret qsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1 ",
+		"4539 1488 0343 6468 ", "9400 1118 9922 3334 5678 41 ", "SSN 123-45-6789 ", "phone (555) 123-4567 ",
+		"tin,routing_number\nSSN,322271627\n", "-", ".", "ab",
 	}
 	var b bytes.Buffer
 	for b.Len() < n {
@@ -334,6 +425,10 @@ func FuzzScan(f *testing.F) {
 	f.Add([]byte("::ffff:1.2.3.4 1.2.3.4.5 +1 (415) 555-2671 AKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), uint16(3))
 	f.Add([]byte("id,name,routing_number,nhs_no\nE1,\"Chen, Jing\",028341709,5294130785\n\nE2,x,077602075,1\n"), uint16(9))
 	f.Add([]byte("Date: Tue, 14 Jul 2026 09:12:33 -0700\nJul  4 03:16:02 h: 14/Jul/2026:10:24:09 +0000 03:18 UTC"), uint16(11))
+	f.Add([]byte("07758 504408 (030) 1234567 06 12 34 56 78 68006 44079 022-92879476 9c00.633f.ca96 de-b2-c2-f7-32-91"), uint16(5))
+	f.Add([]byte("zb630500b sc 29 58 96 c wvwzzz1jzxw000001 de89 3704 0044 0532 0130 00 16th of April 1955"), uint16(13))
+	f.Add([]byte("(secret qsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1, key AKIAIOSFODNN7EXAMPLE / zD+JealrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPL1)"), uint16(17))
+	f.Add([]byte("9400 1118 9922 3334 5678 41 SE62 7012 3456 7890 1234 1944 tin,routing_number\nSSN,322271627\n"), uint16(2))
 	f.Fuzz(func(t *testing.T, data []byte, chunk uint16) {
 		want := detect.Find(all, data)
 		last := 0

@@ -1,6 +1,9 @@
 package detect
 
-import "net/netip"
+import (
+	"bytes"
+	"net/netip"
+)
 
 // upper tries the entities that start with a capital letter.
 func (s *Scanner) upper(b *best, w []byte, p, lo int) {
@@ -39,7 +42,17 @@ func (s *Scanner) upper(b *best, w []byte, p, lo int) {
 		s.iban(b, w, p, lo)
 		s.nino(b, w, p, lo)
 	}
-	s.secret(b, w, p, lo)
+	if keyLength(w, p) {
+		s.secret(b, w, p, lo)
+	}
+}
+
+// lowerID tries the identifiers that may be typed in lower case, at the
+// start st of a word that starts with lower-case letters.
+func (s *Scanner) lowerID(b *best, w []byte, st, lo int) {
+	s.iban(b, w, st, lo)
+	s.nino(b, w, st, lo)
+	s.vin(b, w, st, lo)
 }
 
 var awsPrefixes = [...]string{"AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "APKA", "ASCA"}
@@ -96,10 +109,56 @@ func (s *Scanner) secret(b *best, w []byte, p, lo int) {
 	s.offer(b, p, p+40, AWS_SECRET_KEY, score)
 }
 
+// secretGap is how far from its access key id a secret key is looked for
+// when no label names it.
+const secretGap = 64
+
+// secretNear looks for a secret key that starts within secretGap bytes
+// after an access key id that ends at i, on the same line: an access key
+// id is the label of its secret ("(key AKIA..., secret qsJG...)", "keys
+// like AKIA... / zD+Je...").
+func (s *Scanner) secretNear(b *best, w []byte, i, lo int) {
+	if !s.types.Has(AWS_SECRET_KEY) {
+		return
+	}
+	for j := i; j < len(w) && j-i <= secretGap && w[j] != '\n'; j++ {
+		if !isB64(w[j-1]) && keyLength(w, j) {
+			if s.secret(b, w, j, lo); b.ok {
+				return
+			}
+		}
+	}
+}
+
+// secretBefore looks for a secret key that starts with a lower-case letter
+// (where no anchor stopped) and ends within secretGap bytes before an
+// access key id at a, on the same line, and no earlier than blo.
+func (s *Scanner) secretBefore(b *best, w []byte, a, blo, lo int) {
+	if !s.types.Has(AWS_SECRET_KEY) {
+		return
+	}
+	from := blo
+	if k := bytes.LastIndexByte(w[blo:a], '\n'); k >= 0 {
+		from = blo + k + 1
+	}
+	for j := a - 40; j >= from && a-(j+40) <= secretGap; j-- {
+		if isLower(w[j]) && (j == 0 || !isB64(w[j-1])) && keyLength(w, j) {
+			if s.secret(b, w, j, lo); b.ok {
+				return
+			}
+		}
+	}
+}
+
 // nearAccessKey reports whether an access key id is among the Lookback
-// bytes before p.
+// bytes before p, or within secretGap bytes after the key at p.
 func nearAccessKey(w []byte, lo, p int) bool {
-	for i := lo; i+20 <= p; i++ {
+	return accessKeyIn(w, lo, p) || accessKeyIn(w, p+40, min(len(w), p+40+secretGap+20))
+}
+
+// accessKeyIn reports whether an AKIA or ASIA access key id is in w[lo:e].
+func accessKeyIn(w []byte, lo, e int) bool {
+	for i := lo; i+20 <= e; i++ {
 		if w[i] != 'A' {
 			continue
 		}
@@ -155,7 +214,11 @@ func (s *Scanner) vin(b *best, w []byte, p, lo int) {
 	if p+17 > len(w) || !wordEnd(w, p+17) {
 		return
 	}
-	v := w[p : p+17]
+	var vb [17]byte // VINs are printed in capitals, and typed in either case
+	for i := range vb {
+		vb[i] = toUpper(w[p+i])
+	}
+	v := vb[:]
 	if !VINChars(v) {
 		return
 	}
@@ -213,10 +276,10 @@ func (s *Scanner) swift(b *best, w []byte, p, lo, n int) {
 // iban: country, check digits and the account, whole or in groups of four
 // separated by single spaces; the country's length and mod 97.
 func (s *Scanner) iban(b *best, w []byte, p, lo int) {
-	if p+4 > len(w) || !isUpper(w[p+1]) || !isDigit(w[p+2]) || !isDigit(w[p+3]) {
+	if p+4 > len(w) || !isAlpha(w[p+1]) || !isDigit(w[p+2]) || !isDigit(w[p+3]) {
 		return
 	}
-	want := IBANLength(w[p : p+2])
+	want := ibanLen(toUpper(w[p]), toUpper(w[p+1]))
 	if want == 0 || !s.types.Has(INTERNATIONAL_BANK_ACCOUNT_NUMBER) {
 		return
 	}
@@ -225,12 +288,12 @@ func (s *Scanner) iban(b *best, w []byte, p, lo int) {
 	for i < len(w) && n < want {
 		c := w[i]
 		switch {
-		case isUpper(c) || isDigit(c):
-			buf[n] = c
+		case isAlpha(c) || isDigit(c):
+			buf[n] = toUpper(c)
 			n++
 			group++
 			i++
-		case c == ' ' && group == 4 && i+1 < len(w) && (isUpper(w[i+1]) || isDigit(w[i+1])):
+		case c == ' ' && group == 4 && i+1 < len(w) && (isAlpha(w[i+1]) || isDigit(w[i+1])):
 			group = 0
 			i++
 		default:
@@ -243,9 +306,15 @@ func (s *Scanner) iban(b *best, w []byte, p, lo int) {
 	s.offer(b, p, i, INTERNATIONAL_BANK_ACCOUNT_NUMBER, s.ctxScore(w, lo, p, 0.95, 0.99, ctxIBAN))
 }
 
-// nino: a UK National Insurance number, AB123456C or AB 12 34 56 C.
+// nino: a UK National Insurance number, AB123456C or AB 12 34 56 C, in
+// either case.
 func (s *Scanner) nino(b *best, w []byte, p, lo int) {
-	if p+8 > len(w) || !NINOPrefix(w[p], w[p+1]) || !s.types.Has(UK_NATIONAL_INSURANCE_NUMBER) {
+	if p+8 > len(w) || !(isDigit(w[p+2]) || w[p+2] == ' ' && isDigit(w[p+3])) || !s.types.Has(UK_NATIONAL_INSURANCE_NUMBER) {
+		return
+	}
+	// QQ is HMRC's example prefix: a number with it only with a label.
+	example := toUpper(w[p]) == 'Q' && toUpper(w[p+1]) == 'Q'
+	if !example && !NINOPrefix(toUpper(w[p]), toUpper(w[p+1])) {
 		return
 	}
 	i := p + 2
@@ -272,21 +341,28 @@ func (s *Scanner) nino(b *best, w []byte, p, lo int) {
 	if spaced && j+1 < len(w) && w[j] == ' ' {
 		j++
 	}
-	if j < len(w) && w[j] >= 'A' && w[j] <= 'D' && wordEnd(w, j+1) {
+	if j < len(w) && w[j]|0x20 >= 'a' && w[j]|0x20 <= 'd' && wordEnd(w, j+1) {
 		i, score = j+1, 0.85
 	} else if !wordEnd(w, i) {
 		return
 	}
 	if s.hasContext(w, lo, p, ctxNINO) {
 		score = 0.95
+	} else if example {
+		return
 	}
 	s.offer(b, p, i, UK_NATIONAL_INSURANCE_NUMBER, score)
 }
 
-// hexColon tries a MAC address (six hex pairs joined by ':' or '-') or an
-// IPv6 address (parsed by net/netip) starting at p.
+// hexColon tries a MAC address (six hex pairs joined by ':' or '-', or
+// Cisco's three dotted quads) or an IPv6 address (parsed by net/netip)
+// starting at p.
 func (s *Scanner) hexColon(b *best, w []byte, p, lo int) {
 	if p > 0 && (isWord(w[p-1]) || w[p-1] == ':' || w[p-1] == '.') {
+		return
+	}
+	if p+14 <= len(w) && w[p+4] == '.' {
+		s.ciscoMAC(b, w, p, lo)
 		return
 	}
 	if p+17 <= len(w) && s.types.Has(MAC_ADDRESS) {
@@ -339,6 +415,50 @@ func (s *Scanner) hexColon(b *best, w []byte, p, lo int) {
 		score = 0.45 // "a::b": too short to tell from other text
 	}
 	s.offer(b, p, e, IP_ADDRESS, score)
+}
+
+// ciscoMAC: a MAC address as Cisco writes it, 809a.7e8a.cd56. Three
+// dotted groups of four digits are as often a number, so a form without
+// a hex letter needs a label.
+func (s *Scanner) ciscoMAC(b *best, w []byte, p, lo int) {
+	if !s.types.Has(MAC_ADDRESS) {
+		return
+	}
+	letters := false
+	for k := 0; k < 3; k++ {
+		i := p + 5*k
+		if hexEnd(w, i, 4) != i+4 || (k < 2 && w[i+4] != '.') {
+			return
+		}
+		for _, c := range w[i : i+4] {
+			letters = letters || !isDigit(c)
+		}
+	}
+	e := p + 14
+	if !wordEnd(w, e) || (e+1 < len(w) && (w[e] == '.' || w[e] == ':') && isWord(w[e+1])) {
+		return
+	}
+	score := float32(0.85)
+	if !letters {
+		score = 0.3
+	}
+	s.offer(b, p, e, MAC_ADDRESS, s.ctxScore(w, lo, p, score, 0.95, ctxMAC))
+}
+
+// lowerHexStart reports whether the '-' or '.' at p ends the first group
+// of a MAC address that starts with a lower-case hex letter (de-b2-...,
+// cd56.7e8a...), which no anchor starts: n hex digits before it, the first
+// a letter, at the start of a token, and the next group followed by the
+// same separator.
+func lowerHexStart(w []byte, p, n int) bool {
+	st := p - n
+	if st < 0 || p+n+1 >= len(w) || w[p+n+1] != w[p] || w[st] < 'a' || w[st] > 'f' {
+		return false
+	}
+	if hexEnd(w, st, n) != p || hexEnd(w, p+1, n) != p+n+1 {
+		return false
+	}
+	return st == 0 || !isWord(w[st-1]) && w[st-1] != '.' && w[st-1] != ':' && w[st-1] != '-'
 }
 
 // hexEnd returns the end of the run of hex digits from p, reading
@@ -556,6 +676,10 @@ func (s *Scanner) parenPhone(b *best, w []byte, p, lo int) {
 	if !s.types.Has(PHONE) || p+13 > len(w) || (p > 0 && isWord(w[p-1])) {
 		return
 	}
+	if w[p+1] == '0' {
+		s.parenNational(b, w, p, lo)
+		return
+	}
 	var d [10]byte
 	n, i := 0, p+1
 	take := func(k int) bool {
@@ -582,10 +706,14 @@ func (s *Scanner) parenPhone(b *best, w []byte, p, lo int) {
 	if i < len(w) && (w[i] == '-' || w[i] == ' ' || w[i] == '.') {
 		i++
 	}
-	if !take(4) || !wordEnd(w, i) || !nanp(d[:]) {
+	if !take(4) || !wordEnd(w, i) {
 		return
 	}
-	s.offer(b, p, i, PHONE, s.ctxScore(w, lo, p, 0.9, 0.95, ctxPhone))
+	if nanp(d[:]) {
+		s.offer(b, p, i, PHONE, s.ctxScore(w, lo, p, 0.9, 0.95, ctxPhone))
+	} else if exampleNANP(d[:]) {
+		s.labelled(b, w, lo, p, i, PHONE, ctxPhone)
+	}
 }
 
 // e164: +country and number, digits in groups joined by single spaces,
@@ -623,6 +751,9 @@ func (s *Scanner) e164(b *best, w []byte, p, lo int) {
 		return
 	}
 	if d[0] == '1' && (n != 11 || !nanp(d[1:11])) {
+		if n == 11 && exampleNANP(d[1:11]) {
+			s.labelled(b, w, lo, p, e, PHONE, ctxPhone) // +1 (555) 123-4567
+		}
 		return
 	}
 	s.offer(b, p, e, PHONE, s.ctxScore(w, lo, p, 0.85, 0.95, ctxPhone))

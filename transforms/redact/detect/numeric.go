@@ -8,6 +8,10 @@ type groups struct {
 	n    int
 	s, e [maxGroups]int
 	sep  [maxGroups]byte // sep[i] joins group i and i+1
+	// before is the separator that joins the number to a group of digits
+	// before it (the rest of a longer run: "4539 1488 0343 6468" read
+	// from its second group), or 0.
+	before byte
 }
 
 func parseGroups(g *groups, w []byte, p int) {
@@ -65,18 +69,51 @@ func (g *groups) shape(w []byte, seps string, lens ...int) bool {
 
 // token reports whether the first len(lens) groups have this shape and end
 // cleanly there.
+// A token of several groups must be the whole run: one that another
+// group joins with its own separator, before or after, is a slice of a
+// longer number (a 16-digit number read as an Aadhaar number and four
+// digits more, a card number in a 22-digit tracking number), and a
+// partial redaction would leak the rest and look done.
 func (g *groups) token(w []byte, seps string, lens ...int) bool {
-	return g.shape(w, seps, lens...) && g.endsAt(w, len(lens), "")
+	return g.shape(w, seps, lens...) && g.endsAt(w, len(lens), "") && (len(lens) == 1 || g.sep[0] != g.before)
 }
 
 // endsAt reports whether a token of the first k groups ends cleanly: the
-// next group is only joined by a space (or one of also), or nothing word-like
-// follows.
+// next group is only joined by a space (or one of also) that is not the
+// token's own separator, or nothing word-like follows.
 func (g *groups) endsAt(w []byte, k int, also string) bool {
 	if k < g.n {
-		return g.sep[k-1] == ' ' || bytesContain(also, g.sep[k-1])
+		s := g.sep[k-1]
+		if k >= 2 && s == g.sep[0] && !(k+1 < g.n && g.sep[k] != s) {
+			// The run goes on: a slice of it is no token. (A group that
+			// another separator joins on is another token: the expiry
+			// date in "4111 1111 1111 1111 12/28".)
+			return false
+		}
+		return s == ' ' || bytesContain(also, s)
 	}
 	return wordEnd(w, g.e[k-1])
+}
+
+// runBefore returns the group separator that joins the number at p to a
+// group before it (digits, or capitals and digits such as an IBAN's
+// first group), or 0 when nothing does.
+func runBefore(w []byte, p, lo int) byte {
+	if p-2 < lo || !isGroupSep(w[p-1]) {
+		return 0
+	}
+	digit := false
+	i := p - 2
+	for ; i >= lo && p-2-i < 8 && (isDigit(w[i]) || isUpper(w[i])); i-- {
+		digit = digit || isDigit(w[i])
+	}
+	if !digit || i == p-2 || (i >= lo && isWord(w[i])) {
+		return 0
+	}
+	if i > lo && isGroupSep(w[i]) && w[i] != w[p-1] && isDigit(w[i-1]) {
+		return 0 // the end of a date or a time, then another number
+	}
+	return w[p-1]
 }
 
 // digits copies the digits of the first k groups into d.
@@ -145,18 +182,31 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 	if g.n == 0 {
 		return
 	}
+	g.before = 0
+	if p-2 >= lo && isGroupSep(w[p-1]) && (isDigit(w[p-2]) || isUpper(w[p-2])) {
+		g.before = runBefore(w, p, lo)
+	}
 	e0 := g.e[0]
 	if e0 < len(w) {
-		if c := w[e0]; c == ':' || c == '-' || (isHex(c) && !isDigit(c)) {
+		if c := w[e0]; c == ':' || c == '-' || (isHex(c) && !isDigit(c)) || (c == '.' && e0-p == 4 && p+9 < len(w) && w[p+9] == '.') {
 			s.hexColon(b, w, p, lo)
 			if b.ok {
 				return
 			}
 		}
 		if isAlpha(w[e0]) {
-			// Letters follow: a VIN or a secret key, or an ordinal date.
-			s.vin(b, w, p, lo)
-			s.secret(b, w, p, lo)
+			// Letters follow: a VIN or a secret key, or an ordinal date
+			// ("16th of April 1955").
+			if p+17 <= len(w) && wordEnd(w, p+17) {
+				s.vin(b, w, p, lo)
+			}
+			if keyLength(w, p) {
+				s.secret(b, w, p, lo)
+			}
+			if g.len(0) <= 2 && ordinal(w, e0) && s.types.Has(DATE_TIME) {
+				s.dayMonthYear(b, w, p, lo)
+				s.monthBefore(b, w, p, lo)
+			}
 			return
 		}
 		if (w[e0] == ' ' || w[e0] == '/' || w[e0] == '-') && g.len(0) <= 2 {
@@ -204,6 +254,8 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 				base = 0.6
 			}
 			s.offer(b, p0, e, SSN, s.ctxScore(w, lo, p0, base, 0.95, ctxSSN))
+		} else if exampleSSN(d) {
+			s.labelled(b, w, lo, p0, e, SSN, ctxSSN)
 		}
 	}
 	// North American phone numbers, NHS numbers: 555-123-4567, 943 476 5919.
@@ -212,6 +264,8 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		e := g.e[2]
 		if nanp(d) {
 			s.offer(b, p0, e, PHONE, s.ctxScore(w, lo, p0, 0.8, 0.95, ctxPhone))
+		} else if exampleNANP(d) {
+			s.labelled(b, w, lo, p0, e, PHONE, ctxPhone)
 		}
 		if g.sep[0] != '.' && NHS(d) {
 			s.offer(b, p0, e, UK_NATIONAL_HEALTH_SERVICE_NUMBER, s.ctxScore(w, lo, p0, 0.5, 0.95, ctxNHS))
@@ -221,6 +275,8 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		d := g.digits(w, 4, &dbuf)
 		if nanp(d[1:]) {
 			s.offer(b, p0, g.e[3], PHONE, s.ctxScore(w, lo, p0, 0.8, 0.95, ctxPhone))
+		} else if exampleNANP(d[1:]) {
+			s.labelled(b, w, lo, p0, g.e[3], PHONE, ctxPhone)
 		}
 	}
 	// Canadian SIN: 046 454 286.
@@ -234,6 +290,12 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		if d := g.digits(w, 3, &dbuf); Aadhaar(d) {
 			s.offer(b, p0, g.e[2], IN_AADHAAR, s.ctxScore(w, lo, p0, 0.85, 0.95, ctxAadhaar))
 		}
+	}
+	if (l0 == 2 && g.n >= 3 || l0 == 6) && p >= 3 && w[p-1] == ' ' && isLower(w[p-2]) && isLower(w[p-3]) && p-3 >= s.last && (p == 3 || !isWord(w[p-4])) {
+		s.nino(b, w, p-3, lo) // typed in lower case and spaced: zb 63 05 00 b
+	}
+	if g.n >= 2 && (w[p] == '0' || w[p] >= '6' && l0 == 5) {
+		s.national(b, w, p, lo, g)
 	}
 	s.card(b, w, p, lo, g)
 	if g.endsAt(w, 1, "") {
@@ -257,7 +319,7 @@ func (s *Scanner) card(b *best, w []byte, p, lo int, g *groups) {
 		if k >= 2 && (g.sep[k-2] != g.sep[0] || (g.sep[0] != ' ' && g.sep[0] != '-')) {
 			return
 		}
-		if k >= 2 && g.len(0) != 4 {
+		if k >= 2 && (g.len(0) != 4 || g.sep[0] == g.before) {
 			return
 		}
 		if total < 13 || !g.endsAt(w, k, "") {
@@ -281,6 +343,8 @@ func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
 			s.offer(b, p, e, US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER, s.ctxScore(w, lo, p, 0.3, 0.9, ctxITIN))
 		} else if ValidSSN(d) {
 			s.offer(b, p, e, SSN, s.ctxScore(w, lo, p, 0.3, 0.9, ctxSSN))
+		} else if exampleSSN(d) {
+			s.labelled(b, w, lo, p, e, SSN, ctxSSN)
 		}
 		if SIN(d) {
 			s.offer(b, p, e, CA_SOCIAL_INSURANCE_NUMBER, s.ctxScore(w, lo, p, 0.3, 0.9, ctxSIN))
@@ -289,14 +353,14 @@ func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
 			s.offer(b, p, e, BANK_ROUTING, s.ctxScore(w, lo, p, 0.4, 0.9, ctxRouting))
 		}
 	case 10:
-		if nanp(d) {
+		if nanp(d) || trunkPlan(d, 3) {
 			s.offer(b, p, e, PHONE, s.ctxScore(w, lo, p, 0.35, 0.85, ctxPhone))
 		}
 		if NHS(d) {
 			s.offer(b, p, e, UK_NATIONAL_HEALTH_SERVICE_NUMBER, s.ctxScore(w, lo, p, 0.3, 0.9, ctxNHS))
 		}
 	case 11:
-		if d[0] == '1' && nanp(d[1:]) {
+		if d[0] == '1' && nanp(d[1:]) || trunkPlan(d, 3) {
 			s.offer(b, p, e, PHONE, s.ctxScore(w, lo, p, 0.35, 0.85, ctxPhone))
 		}
 	case 12:
@@ -304,6 +368,31 @@ func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
 			s.offer(b, p, e, IN_AADHAAR, s.ctxScore(w, lo, p, 0.4, 0.95, ctxAadhaar))
 		}
 	}
+}
+
+// labelled offers a value that fails its type's rules only because it is
+// a well-known example (SSN 123-45-6789, (555) 123-4567), when a label
+// names the type: what a user marks as PII, and types first to try the
+// redaction, is masked. Unlabelled, it stays text (documentation, tests).
+func (s *Scanner) labelled(b *best, w []byte, lo, p, e int, t Entity, words *wordSet) {
+	if s.hasContext(w, lo, p, words) {
+		s.offer(b, p, e, t, 0.9)
+	}
+}
+
+// exampleSSN reports whether 9 digits are one of the numbers the SSA never
+// issued because they were printed as examples (078-05-1120 on a wallet
+// insert, 219-09-9999 in an advertisement), or the sequence 123-45-6789.
+func exampleSSN(d []byte) bool {
+	s := string(d)
+	return s == "078051120" || s == "219099999" || s == "123456789"
+}
+
+// exampleNANP reports whether 10 digits are a North American number but
+// for an exchange starting 0 or 1 or a service code: the fictional
+// numbers of films and forms, 555-123-4567, (212) 123-4567.
+func exampleNANP(d []byte) bool {
+	return len(d) == 10 && d[0] >= '2'
 }
 
 // nanp reports whether 10 digits are a North American number: area code
@@ -360,8 +449,8 @@ func (s *Scanner) dateWithTime(b *best, w []byte, p, e, lo int) {
 		te := 0
 		switch w[e] {
 		case 'T': // ISO 8601: two-digit hours
-			if te = timeAt(w, e+1); te > 0 {
-				te, _ = clockTail(w, te)
+			if te = timeAt(w, e+1); te > 0 && w[te-1] != 'Z' {
+				te, _ = clockTail(w, te) // no AM or zone after a 'Z'
 			}
 		case ' ', ':':
 			te = clockAt(w, e+1)
@@ -631,6 +720,18 @@ func monthOf(a, b, c byte) int {
 	return -1
 }
 
+// ordinal reports whether an ordinal suffix (st, nd, rd, th) is at i.
+func ordinal(w []byte, i int) bool {
+	if i+2 > len(w) || (i+2 < len(w) && isWord(w[i+2])) {
+		return false
+	}
+	switch uint16(w[i]|0x20)<<8 | uint16(w[i+1]|0x20) {
+	case 's'<<8 | 't', 'n'<<8 | 'd', 'r'<<8 | 'd', 't'<<8 | 'h':
+		return true
+	}
+	return false
+}
+
 // dayDigits parses a day of month (1-2 digits, optional st/nd/rd/th) at i.
 func dayDigits(w []byte, i int) (int, int) {
 	j := i
@@ -665,16 +766,26 @@ func yearAt(w []byte, i int) (int, int) {
 	return num(w[i : i+4]), i + 4
 }
 
-// dayMonthYear: "15 January 2024", "15 Jan 2024", and with '/' or '-'
-// ("14/Jul/2026", as web servers log it, "14-Jul-2026").
+// dayMonthYear: "15 January 2024", "15 Jan 2024", "16th of April, 1955",
+// and with '/' or '-' ("14/Jul/2026", as web servers log it,
+// "14-Jul-2026").
 func (s *Scanner) dayMonthYear(b *best, w []byte, p, lo int) {
 	d, i := dayDigits(w, p)
 	if i == 0 || i >= len(w) || (w[i] != ' ' && w[i] != '/' && w[i] != '-') {
 		return
 	}
 	sep := w[i]
+	if sep == ' ' && isAlpha(w[i-1]) && i+4 < len(w) && w[i+1]|0x20 == 'o' && w[i+2]|0x20 == 'f' && w[i+3] == ' ' {
+		i += 3 // "16th of April 1955"
+	}
 	m, i := monthAt(w, i+1)
-	if m == 0 || i >= len(w) || w[i] != sep {
+	if m == 0 || i >= len(w) {
+		return
+	}
+	if sep == ' ' && w[i] == ',' && i+1 < len(w) && w[i+1] == ' ' {
+		i++ // "16 April, 1955"
+	}
+	if w[i] != sep {
 		return
 	}
 	y, e := yearAt(w, i+1)
@@ -682,6 +793,24 @@ func (s *Scanner) dayMonthYear(b *best, w []byte, p, lo int) {
 		return
 	}
 	s.dateWithTime(b, w, p, e, lo)
+}
+
+// monthBefore tries an ordinal day after a month name in lower case,
+// where no anchor stopped: "april 16th, 1955".
+func (s *Scanner) monthBefore(b *best, w []byte, p, lo int) {
+	if b.ok || p < 4 || w[p-1] != ' ' || !isLower(w[p-2]) {
+		return
+	}
+	st := p - 2
+	for st > 0 && p-st < 11 && isAlpha(w[st-1]) {
+		st--
+	}
+	if st < s.last || st > 0 && isWord(w[st-1]) {
+		return
+	}
+	if m, e := monthAt(w, st); m > 0 && e == p-1 {
+		s.monthDayYear(b, w, st, lo)
+	}
 }
 
 // monthDayYear: "January 15, 2024", "Jan 15th 2024", and syslog's

@@ -9,8 +9,10 @@ import (
 // "nothing can start here" (lower-case letters, spaces, most punctuation),
 // which is skipped in a tight loop, and a few anchors: a digit or a capital
 // at the start of a word, '@', ':', '=', '(', '+' and '.', and the line
-// break, where the table state (columns.go) is kept. Only at an anchor do
-// the matchers run, and each reads a bounded window around it:
+// break, where the table state (columns.go) is kept. (A digit inside a
+// word is one only where a MAC address or an identifier typed in lower
+// case may hold it: de-b2-..., cd56.7e8a..., zb630500b.) Only at an
+// anchor do the matchers run, and each reads a bounded window around it:
 // at most Lookback bytes before and Lookahead bytes from the anchor. That
 // bound is what makes streaming exact: a caller that keeps Lookback bytes
 // of history and waits for Lookahead bytes of future (or the end of the
@@ -56,12 +58,19 @@ type Scanner struct {
 	cont  bool // the last match was a URL cut at maxURL
 	score float32
 	g     groups // scratch for numeric
-	hdr   header // the header of the table being scanned, if any
-	row   span   // the table row being scanned, if any
+	// inWord: a digit inside a word may start a match (a type that may be
+	// written in lower case is asked for).
+	inWord bool
+	hdr    header // the header of the table being scanned, if any
+	row    span   // the table row being scanned, if any
 }
 
 // New returns a Scanner for cfg.
-func New(cfg Config) *Scanner { return &Scanner{types: cfg.Types & Detectable, thr: cfg.Threshold} }
+func New(cfg Config) *Scanner {
+	t := cfg.Types & Detectable
+	return &Scanner{types: t, thr: cfg.Threshold,
+		inWord: t&SetOf(MAC_ADDRESS, UK_NATIONAL_INSURANCE_NUMBER, INTERNATIONAL_BANK_ACCOUNT_NUMBER, VEHICLE_IDENTIFICATION_NUMBER) != 0}
+}
 
 // Reset makes s ready for a new stream.
 func (s *Scanner) Reset() { s.pos, s.last, s.cont, s.hdr.n, s.row = 0, 0, false, 0, span{} }
@@ -134,6 +143,9 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			}
 			prev := buf[p-1]
 			if (t == tDigit && !digitStartOK(prev)) || (t == tUpper && isWord(prev)) {
+				if t == tDigit && s.inWord && p >= 2 && (prev == '-' || isLower(prev) && (isLower(buf[p-2]) || buf[p-2] == '-' || p+3 < len(buf) && buf[p+3] == '.')) && inWordStart(buf, p) {
+					break
+				}
 				p = skipWordTo(buf, p+1, end)
 				continue
 			}
@@ -154,7 +166,16 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		switch trig[buf[p]] {
 		case tDigit:
 			if p > 0 && !digitStartOK(buf[p-1]) {
-				next = skipWord(buf, p)
+				if st := macStart(w, p); st >= blo {
+					s.hexColon(&b, w, st, ctxLo)
+				} else if st := ciscoStart(w, p); st >= blo {
+					s.hexColon(&b, w, st, ctxLo)
+				} else if st := lowerToken(w, p); st >= blo && isLower(buf[p-1]) {
+					s.lowerID(&b, w, st, ctxLo)
+				}
+				if !b.ok {
+					next = skipWord(buf, p)
+				}
 				break
 			}
 			if isoDate(w, p) {
@@ -205,26 +226,42 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			p = next
 			continue
 		}
+		if b.m.Type == AWS_ACCESS_KEY {
+			p, dst = s.accessKey(&b, w, blo, ctxLo, dst)
+			continue
+		}
 		dst = append(dst, b.m)
 		s.last, p = b.m.End, b.m.End
 		s.cont = b.cont
 		s.score = b.m.Score
 		if s.cont {
 			p, dst = s.continueURL(buf, p, end, dst)
-			continue
-		}
-		if b.m.Type == AWS_ACCESS_KEY {
-			// A secret key right after its access key (CSV, "key secret").
-			var b2 best
-			s.secretAfter(&b2, w, p, 8, ctxLo)
-			if b2.ok {
-				dst = append(dst, b2.m)
-				s.last, p = b2.m.End, b2.m.End
-			}
 		}
 	}
 	s.pos = max(p, s.pos)
 	return dst
+}
+
+// accessKey appends an access key id found, with the secret key next to
+// it, if any: one that ends just before it and starts with a lower-case
+// letter (no anchor stopped there), or one right after it (CSV, "key
+// secret", "(key AKIA..., secret qsJG...)"). It returns where to go on.
+func (s *Scanner) accessKey(b *best, w []byte, blo, lo int, dst []Match) (int, []Match) {
+	var b2 best
+	s.secretBefore(&b2, w, b.m.Start, blo, lo)
+	if b2.ok {
+		dst = append(dst, b2.m)
+	}
+	dst = append(dst, b.m)
+	p := b.m.End
+	s.last, s.cont, s.score = p, false, b.m.Score
+	b2.ok = false
+	s.secretNear(&b2, w, p, lo)
+	if b2.ok {
+		dst = append(dst, b2.m)
+		s.last, p = b2.m.End, b2.m.End
+	}
+	return p, dst
 }
 
 // continueURL goes on with a URL cut at maxURL that ended at p: its next
@@ -368,6 +405,117 @@ func isUpper(c byte) bool { return class[c]&cUpper != 0 }
 func isLower(c byte) bool { return class[c]&cLower != 0 }
 func isHex(c byte) bool   { return class[c]&cHex != 0 }
 func isB64(c byte) bool   { return class[c]&cB64 != 0 }
+
+// toUpper upper-cases an ASCII letter.
+func toUpper(c byte) byte {
+	if isLower(c) {
+		return c - ('a' - 'A')
+	}
+	return c
+}
+
+// lowerToken returns where the word holding the digit at p starts when it
+// starts with lower-case letters that no anchor stopped at, and may be an
+// identifier typed in lower case: two letters then digits (an IBAN, a
+// National Insurance number: de89..., zb630500b), or 17 characters (a
+// VIN: wvwzzz1jzxw000001). Otherwise -1.
+func lowerToken(w []byte, p int) int {
+	return lowerTokenAt(w, lowerStart(w, p), p)
+}
+
+// lowerStart returns where the lower-case letters before p start (at
+// most 16 of them).
+func lowerStart(w []byte, p int) int {
+	st := p - 1
+	for st > 0 && p-st < 17 && isLower(w[st-1]) {
+		st--
+	}
+	return st
+}
+
+// lowerTokenAt is lowerToken for a word whose letters start at st.
+func lowerTokenAt(w []byte, st, p int) int {
+	if p-st < 2 || st > 0 && (isWord(w[st-1]) || w[st-1] == '.' || w[st-1] == '-' || w[st-1] == '/' || w[st-1] == ':') {
+		return -1
+	}
+	if p-st == 2 {
+		// An IBAN's country or an NI number's prefix (most pairs of hex
+		// letters, which start hashes, are neither).
+		a, b := toUpper(w[st]), toUpper(w[st+1])
+		if ibanLen(a, b) > 0 || NINOPrefix(a, b) || a == 'Q' && b == 'Q' {
+			return st
+		}
+	}
+	if st+17 <= len(w) && isWord(w[st+16]) && wordEnd(w, st+17) {
+		return st // vin checks that the 17 bytes between are its own
+	}
+	return -1
+}
+
+// inWordStart reports whether the digit at p, inside a word after a
+// lower-case letter or '-', may be in a MAC address or an identifier that
+// no anchor started (macStart, ciscoStart, lowerToken). It is kept out of
+// line, so that the skip loop, which calls it rarely, stays small.
+//
+//go:noinline
+func inWordStart(w []byte, p int) bool {
+	if p < 2 {
+		return false
+	}
+	if w[p-1] == '-' || w[p-2] == '-' {
+		// The digit's group and the one before it must be hex pairs
+		// (a UUID's groups of four are turned away here).
+		g := p - 1
+		if w[p-1] == '-' {
+			g = p
+		}
+		return g >= 3 && g+2 <= len(w) && isHex(w[g]) && isHex(w[g+1]) && (g+2 == len(w) || !isWord(w[g+2])) &&
+			isHex(w[g-2]) && isHex(w[g-3]) && (g == 3 || !isWord(w[g-4])) && macStart(w, p) >= 0
+	}
+	// The letters before the digit, which is the first of its word: a
+	// Cisco group's hex letters, or an identifier's.
+	st := lowerStart(w, p)
+	if p-st <= 3 && st+4 < len(w) && w[st+4] == '.' && ciscoStart(w, p) >= 0 {
+		return true
+	}
+	return p-st >= 2 && lowerTokenAt(w, st, p) >= 0
+}
+
+// ciscoStart returns where a MAC address in Cisco's dotted form that
+// starts with a lower-case hex letter (no anchor) starts, when the digit
+// at p is in its first group (cd56.7e8a.809a). Otherwise -1. (One whose
+// first group has no digit, cafe.7e8a.809a, is not found.)
+func ciscoStart(w []byte, p int) int {
+	st := p
+	for st > 0 && p-st < 3 && isHex(w[st-1]) {
+		st--
+	}
+	if st+4 >= len(w) || w[st+4] != '.' || w[st] < 'a' || w[st] > 'f' || !lowerHexStart(w, st+4, 4) {
+		return -1
+	}
+	return st
+}
+
+// macStart returns where a MAC address written with '-' that starts with
+// a lower-case hex letter (no anchor) starts, when the digit at p may be
+// in one (de-b2-c2-f7-32-91): after '-', or second in a group. Otherwise
+// -1.
+func macStart(w []byte, p int) int {
+	g := p
+	if w[p-1] != '-' {
+		if p < 2 || w[p-2] != '-' || !isHex(w[p-1]) {
+			return -1
+		}
+		g = p - 1
+	}
+	for k := 0; k < 5 && g >= 3 && w[g-1] == '-' && isHex(w[g-2]) && isHex(w[g-3]); k++ {
+		g -= 3
+	}
+	if g >= p-1 || w[g] < 'a' || w[g] > 'f' || !lowerHexStart(w, g+2, 2) {
+		return -1
+	}
+	return g
+}
 
 // digitStartOK: a number starts a token unless it continues a word, a
 // decimal, a path, a range or a signed number.

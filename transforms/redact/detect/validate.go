@@ -172,12 +172,29 @@ var ibanLengths = map[string]int{
 	"SV": 28, "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
 }
 
+// ibanLength is ibanLengths indexed by the two capitals, for the scanner,
+// which asks at every candidate.
+var ibanLength = func() (t [26 * 26]uint8) {
+	for cc, n := range ibanLengths {
+		t[int(cc[0]-'A')*26+int(cc[1]-'A')] = uint8(n)
+	}
+	return t
+}()
+
 // IBANLength returns the IBAN length for a two-letter country code, or 0.
 func IBANLength(cc []byte) int {
 	if len(cc) != 2 {
 		return 0
 	}
-	return ibanLengths[string(cc)]
+	return ibanLen(cc[0], cc[1])
+}
+
+// ibanLen returns the IBAN length for the country a, b (capitals), or 0.
+func ibanLen(a, b byte) int {
+	if a < 'A' || a > 'Z' || b < 'A' || b > 'Z' {
+		return 0
+	}
+	return int(ibanLength[int(a-'A')*26+int(b-'A')])
 }
 
 // IBAN reports whether s (upper-case letters and digits, no spaces) is an

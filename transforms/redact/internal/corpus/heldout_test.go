@@ -37,18 +37,48 @@ func TestParseMarked(t *testing.T) {
 	}
 }
 
-// The held-out set parses, and labels every type detected offline.
+// The held-out sets parse, and label every type detected offline.
 func TestHeldOutLabelsEveryType(t *testing.T) {
-	doc, err := HeldOut()
+	for name, set := range map[string]func() (Doc, error){"heldout": HeldOut, "heldout2": HeldOut2} {
+		doc, err := set()
+		require.NoError(t, err, name)
+		n := map[detect.Entity]int{}
+		for _, l := range doc.Labels {
+			n[l.Type]++
+		}
+		for _, e := range detect.Detectable.Slice() {
+			assert.GreaterOrEqual(t, n[e], 10, "%s values in %s", e, name)
+		}
+		assert.True(t, utf8.Valid(doc.Data), name)
+	}
+}
+
+// Evaluate tells a whole redaction from a partial one, a slice of a
+// longer number from a value, and counts the hard negatives touched.
+func TestEvaluate(t *testing.T) {
+	doc, err := ParseMarked("ssn ⟦SSN|536-22-1234⟧ on ⟦DATE_TIME|the 3rd of May⟧, " +
+		"card ⟦CREDIT_DEBIT_NUMBER|4111 1111 1111 1111⟧ ref 9400 1118 9922 3334 5678 41 version 1.2.3.4\nplain words of prose here\n")
 	require.NoError(t, err)
-	n := map[detect.Entity]int{}
-	for _, l := range doc.Labels {
-		n[l.Type]++
+	at := func(s string, typ detect.Entity) detect.Match {
+		i := strings.Index(string(doc.Data), s)
+		require.GreaterOrEqual(t, i, 0, s)
+		return detect.Match{Start: i, End: i + len(s), Type: typ}
 	}
-	for _, e := range detect.Detectable.Slice() {
-		assert.GreaterOrEqual(t, n[e], 10, "%s values in the held-out set", e)
+	found := []detect.Match{
+		at("536-22-1234", detect.SSN),
+		at("3rd of May", detect.DATE_TIME),                    // leaves "the" out
+		at("4111 1111 1111", detect.IN_AADHAAR),               // leaves digits out
+		at("1118 9922 3334 5678", detect.CREDIT_DEBIT_NUMBER), // a slice of a run
+		at("1.2.3.4", detect.IP_ADDRESS),                      // a version
 	}
-	assert.True(t, utf8.Valid(doc.Data))
+	ev := Evaluate(doc, found)
+	assert.Equal(t, map[detect.Entity]int{detect.DATE_TIME: 1, detect.CREDIT_DEBIT_NUMBER: 2}, ev.Partial)
+	assert.Equal(t, map[detect.Entity]int{detect.DATE_TIME: 1}, ev.PartialWords)
+	assert.Equal(t, map[detect.Entity]int{detect.IP_ADDRESS: 1}, ev.NegHit)
+	assert.Equal(t, 6, ev.Negatives, "the tracking number's five groups of four, and the version")
+	assert.Equal(t, 5, ev.NegTouched)
+	assert.Equal(t, 1, ev.Prose)
+	assert.Zero(t, ev.ProseTouched)
 }
 
 func FuzzParseMarked(f *testing.F) {
