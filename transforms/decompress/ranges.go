@@ -105,9 +105,13 @@ func (t *Transform) ApplyAt(_ context.Context, obj *transforms.Object, off, n in
 	return &output{r: rc, close: func() { rc.Close() }, format: f, max: t.opts.MaxOutputBytes, ratio: t.opts.MaxRatio}, true, nil
 }
 
-// knownSize is the decompressed size Head can state without decoding:
-// from a cached index, else from what the format records (zstd frame
-// headers, snappy chunk headers); -1 when neither tells.
+// knownSize is the decompressed size Head states: from a cached index,
+// else from what the format records (zstd frame headers, snappy chunk
+// headers), else by building the object's index, which decodes it once
+// and leaves the index for the ranges a HEAD usually comes before
+// (downloaders HEAD, then GET in parts). -1 when it cannot tell (no
+// random access, or data the index cannot be built from: the caller then
+// learns what the GET would answer by other means).
 func (t *Transform) knownSize(obj *transforms.Object, f Format) int64 {
 	sf, ok := seekable[f]
 	if !ok || obj.Source == nil {
@@ -123,7 +127,11 @@ func (t *Transform) knownSize(obj *transforms.Object, f Format) int64 {
 	if n, err := seek.DecodedSize(obj.Source, id, sf, ""); err == nil {
 		return n
 	}
-	return -1
+	idx, err := indexes.get(obj.Key, id, func() (*seek.Index, error) { return seek.Build(obj.Source, id, sf, t.seekOptions()) })
+	if err != nil {
+		return -1
+	}
+	return idx.Total()
 }
 
 // indexing returns the decoder for a full read of f that records the
