@@ -11,7 +11,7 @@ import (
 	"github.com/olkit/olkit/s3err"
 	"github.com/olkit/olkit/spool"
 	"github.com/olkit/olkit/transforms"
-	"github.com/olkit/olkit/transforms/redact/detect"
+	"github.com/olkit/olkit/transforms/redact/internal/detect"
 )
 
 // AccessControl is the "pii-access-control" transform.

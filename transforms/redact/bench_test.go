@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/olkit/olkit/transforms"
-	"github.com/olkit/olkit/transforms/redact/detect"
+	"github.com/olkit/olkit/transforms/redact/internal/detect"
 	"github.com/olkit/olkit/transforms/redact/internal/corpus"
 )
 

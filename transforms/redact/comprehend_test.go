@@ -26,7 +26,7 @@ import (
 
 	"github.com/olkit/olkit/s3err"
 	"github.com/olkit/olkit/transforms/redact"
-	"github.com/olkit/olkit/transforms/redact/detect"
+	"github.com/olkit/olkit/transforms/redact/internal/detect"
 )
 
 // fakeComprehend speaks the Comprehend JSON 1.1 protocol for the two PII

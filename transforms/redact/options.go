@@ -9,7 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/olkit/olkit/transforms/redact/detect"
+	"github.com/olkit/olkit/transforms/redact/internal/detect"
 )
 
 // Defaults, as AWS's Comprehend functions have them, plus the spool bound.

@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/olkit/olkit/s3err"
-	"github.com/olkit/olkit/transforms/redact/detect"
+	"github.com/olkit/olkit/transforms/redact/internal/detect"
 )
 
 const (

@@ -11,7 +11,7 @@ import (
 	"math/rand/v2"
 	"strings"
 
-	"github.com/olkit/olkit/transforms/redact/detect"
+	"github.com/olkit/olkit/transforms/redact/internal/detect"
 )
 
 // Label is one entity the generator wrote: bytes [Start, End).

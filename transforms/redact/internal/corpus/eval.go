@@ -3,7 +3,7 @@ package corpus
 import (
 	"bytes"
 
-	"github.com/olkit/olkit/transforms/redact/detect"
+	"github.com/olkit/olkit/transforms/redact/internal/detect"
 )
 
 // Eval is what a redaction of a labelled document would do, beyond

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/olkit/olkit/transforms/redact/detect"
+	"github.com/olkit/olkit/transforms/redact/internal/detect"
 )
 
 func TestParseMarked(t *testing.T) {

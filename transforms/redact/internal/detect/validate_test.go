@@ -5,7 +5,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/olkit/olkit/transforms/redact/detect"
+	"github.com/olkit/olkit/transforms/redact/internal/detect"
 )
 
 func TestValidators(t *testing.T) {
