@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,6 +44,7 @@ func BenchmarkRangesThroughDecompress(b *testing.B) {
 	size := mb << 20
 	emu := emutest.New(b)
 	h := lambda.NewForEndpoint(emu.Config.Copy(), emu.URL)
+	h.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	stop, err := emu.Apply(localemu.DemoSetup(), localemu.Func(h.Invoke))
 	if err != nil {
 		b.Fatal(err)
