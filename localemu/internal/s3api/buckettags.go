@@ -51,18 +51,8 @@ func putBucketTagging(c *call) error {
 	if _, err := c.h.cfg.Store.GetBucket(c.route.Bucket); err != nil {
 		return err
 	}
-	if err := requireIntegrityHeader(c.r); err != nil {
-		return err
-	}
-	finish, err := c.verifiedBody()
-	if err != nil {
-		return err
-	}
 	var ts tagSet
-	if err := c.readXML(&ts); err != nil {
-		return err
-	}
-	if err := finish(); err != nil {
+	if err := c.readIntegrityXML(&ts); err != nil {
 		return err
 	}
 	if err := validateBucketTags(ts.Tags); err != nil {

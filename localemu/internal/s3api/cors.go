@@ -64,18 +64,8 @@ func putBucketCors(c *call) error {
 	if _, err := c.h.cfg.Store.GetBucket(c.route.Bucket); err != nil {
 		return err
 	}
-	if err := requireIntegrityHeader(c.r); err != nil {
-		return err
-	}
-	finish, err := c.verifiedBody()
-	if err != nil {
-		return err
-	}
 	var cc corsConfig
-	if err := c.readXML(&cc); err != nil {
-		return err
-	}
-	if err := finish(); err != nil {
+	if err := c.readIntegrityXML(&cc); err != nil {
 		return err
 	}
 	if err := cc.check(); err != nil {

@@ -342,17 +342,7 @@ func deleteObjects(c *call) error {
 			Size             *string `xml:"Size"`
 		} `xml:"Object"`
 	}
-	if err := requireIntegrityHeader(c.r); err != nil {
-		return err
-	}
-	finish, err := c.verifiedBody()
-	if err != nil {
-		return err
-	}
-	if err := c.readXML(&req); err != nil {
-		return err
-	}
-	if err := finish(); err != nil {
+	if err := c.readIntegrityXML(&req); err != nil {
 		return err
 	}
 	if len(req.Objects) == 0 || len(req.Objects) > 1000 {

@@ -64,6 +64,23 @@ func requireIntegrityHeader(r *http.Request) error {
 	return s3err.InvalidRequest("Missing required header for this request: Content-MD5 OR x-amz-checksum-*")
 }
 
+// readIntegrityXML reads a request's XML body into v for the operations
+// S3 makes send Content-MD5 or an x-amz-checksum-* (DeleteObjects, bucket
+// tagging, CORS): the header must be there and the body must match it.
+func (c *call) readIntegrityXML(v any) error {
+	if err := requireIntegrityHeader(c.r); err != nil {
+		return err
+	}
+	finish, err := c.verifiedBody()
+	if err != nil {
+		return err
+	}
+	if err := c.readXML(v); err != nil {
+		return err
+	}
+	return finish()
+}
+
 // verifiedBody wraps the request body so that reading it to the end
 // checks Content-MD5 and any x-amz-checksum-* against it; finish drains
 // what the reader left and reports a mismatch as S3 does (BadDigest).
