@@ -6,8 +6,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/olkit/olkit/transforms/redact/internal/detect"
 	"github.com/olkit/olkit/transforms/redact/internal/corpus"
+	"github.com/olkit/olkit/transforms/redact/internal/detect"
 )
 
 // checksummed are the types whose values carry a check digit or checksum;

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/olkit/olkit/transforms"
-	"github.com/olkit/olkit/transforms/redact/internal/detect"
 	"github.com/olkit/olkit/transforms/redact/internal/corpus"
+	"github.com/olkit/olkit/transforms/redact/internal/detect"
 )
 
 // benchSize is the corpus each benchmark iteration reads.

@@ -18,8 +18,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/olkit/olkit/transforms/redact/internal/detect"
 	"github.com/olkit/olkit/transforms/redact/internal/corpus"
+	"github.com/olkit/olkit/transforms/redact/internal/detect"
 )
 
 func main() {
