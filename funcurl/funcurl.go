@@ -24,6 +24,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/olkit/olkit/presign"
 	"github.com/olkit/olkit/s3err"
 	"github.com/olkit/olkit/serve"
 	"github.com/olkit/olkit/transforms"
@@ -112,8 +113,12 @@ func (s *Server) request(r *http.Request, key string) (*serve.Request, *s3err.Er
 		}
 	}
 	s.once.Do(func() { s.sizes = serve.NewSizeCache(0) })
-	return &serve.Request{Method: r.Method, Key: key, Query: r.URL.Query(), Header: r.Header, Chain: chain, Options: opts,
-		Origin: origin, Sizes: s.sizes, Scope: s.Bucket}, nil
+	req := &serve.Request{Method: r.Method, Key: key, Query: r.URL.Query(), Header: r.Header, Chain: chain, Options: opts,
+		Origin: origin, Sizes: s.sizes, Scope: s.Bucket}
+	if signer, ok := s.Presigner.(*presign.Signer); ok {
+		req.Store = &presign.Store{Signer: signer, Client: s.client(), Bucket: s.Bucket}
+	}
+	return req, nil
 }
 
 func (s *Server) client() *http.Client {

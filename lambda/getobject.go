@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/olkit/olkit/presign"
 	"github.com/olkit/olkit/s3err"
 	"github.com/olkit/olkit/serve"
 	"github.com/olkit/olkit/transforms"
@@ -101,8 +102,14 @@ func (h *Handler) serveRequest(ctx context.Context, ev *events.S3ObjectLambdaEve
 		}
 		origin.SourceURL = u
 	}
-	return &serve.Request{Method: method, Key: key, Query: query, Header: header, Chain: chain, Options: opts,
-		Origin: origin, Sizes: h.Sizes, Scope: supporting}, nil
+	req := &serve.Request{Method: method, Key: key, Query: query, Header: header, Chain: chain, Options: opts,
+		Origin: origin, Sizes: h.Sizes, Scope: supporting}
+	if signer, ok := h.Originals.(*presign.Signer); ok && supporting != "" {
+		// Stages may keep objects of their own beside the originals (a
+		// decompress index, where its options name a prefix).
+		req.Store = &presign.Store{Signer: signer, Client: h.HTTPClient, Bucket: supporting}
+	}
+	return req, nil
 }
 
 // chainFor builds the chain and its serving options from the payload, or

@@ -109,3 +109,12 @@ func ClientFor(endpoint string) *http.Client {
 	}
 	return &http.Client{Transport: t}
 }
+
+// PutURL signs a PutObject of key in bucket.
+func (s *Signer) PutURL(ctx context.Context, bucket, key string) (string, error) {
+	req, err := s.client(bucket).PresignPutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: &key})
+	if err != nil {
+		return "", err
+	}
+	return req.URL, nil
+}

@@ -47,6 +47,9 @@ type Request struct {
 	// the same key and ETag do not share an entry.
 	Sizes *SizeCache
 	Scope string
+	// Store, when set, is offered to the stages (transforms.Object.Store)
+	// to keep small objects of their own beside the originals.
+	Store transforms.Store
 }
 
 // Fetch is how Serve asks the origin for the original.
@@ -211,7 +214,7 @@ func (p *planned) run(ctx context.Context, req *Request, resp *Response) error {
 		resp.Status, resp.Header, resp.Size = http.StatusNotModified, conditions.NotModifiedHeaders(orig.Header), -1
 		return nil
 	}
-	obj := &transforms.Object{Key: req.Key, Header: orig.Header.Clone(), Size: orig.Size, Query: req.Query}
+	obj := &transforms.Object{Key: req.Key, Header: orig.Header.Clone(), Size: orig.Size, Query: req.Query, Store: req.Store}
 	if err := p.attachSource(ctx, req.Origin, obj, orig, resp); err != nil {
 		return err
 	}
@@ -343,7 +346,7 @@ func (p *planned) length(ctx context.Context, req *Request, orig *Original, resp
 	if resp.src == nil {
 		return 0, lengthUnknown()
 	}
-	scratch := &transforms.Object{Key: req.Key, Header: orig.Header.Clone(), Size: orig.Size, Query: req.Query, Source: resp.src}
+	scratch := &transforms.Object{Key: req.Key, Header: orig.Header.Clone(), Size: orig.Size, Query: req.Query, Source: resp.src, Store: req.Store}
 	n, err := measure(ctx, p.chain, scratch, resp.src)
 	if err != nil {
 		return 0, err

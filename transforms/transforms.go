@@ -25,6 +25,7 @@ package transforms
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -50,6 +51,11 @@ type Object struct {
 	// instead of reading the stream. The Chain clears it after a stage that
 	// changes bytes, since it no longer describes the stream.
 	Source Source
+	// Store, when whoever started the chain offers it, keeps small objects
+	// of a stage's own beside the original, with the function's role (a
+	// decompress index, so that a cold instance need not rebuild it); nil
+	// otherwise. A stage writes there only when its options say where.
+	Store Store
 
 	// What the current stage has said of its output: set by SetSize and
 	// Unchanged, cleared by the Chain before each stage.
@@ -74,6 +80,16 @@ func (o *Object) SetSize(n int64) {
 // clean document through) calls it; one that never changes bytes is a
 // Preserver instead.
 func (o *Object) Unchanged() { o.unchanged = true }
+
+// Store keeps small objects by key for the stages, next to the originals.
+// Get returns ErrNotStored for a key that holds nothing.
+type Store interface {
+	Get(ctx context.Context, key string) ([]byte, error)
+	Put(ctx context.Context, key string, data []byte) error
+}
+
+// ErrNotStored is a Store's answer for a key that holds nothing.
+var ErrNotStored = errors.New("transforms: nothing stored under that key")
 
 // Source is random access to a stream's bytes, of a known size.
 type Source interface {

@@ -1,8 +1,11 @@
 package deploytest
 
 import (
+	"fmt"
 	"maps"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -187,4 +190,64 @@ func TestCloudFrontSignedURLs(t *testing.T) {
 	groups := list(at(b, "TrustedKeyGroups"))
 	require.Len(t, groups, 1)
 	assert.Equal(t, group, s.eval(t, groups[0], sampleAttrs), "only URLs signed with the group's keys are served")
+}
+
+// roleGrants lists a role's inline statements as "action resource
+// [condition]" lines.
+func roleGrants(t *testing.T, s *stack, role string) []string {
+	var grants []string
+	for _, p := range list(at(s.Resources[role], "Properties", "Policies")) {
+		for _, st := range list(at(p, "PolicyDocument", "Statement")) {
+			require.Equal(t, "Allow", at(st, "Effect"))
+			resources := list(at(st, "Resource"))
+			if resources == nil {
+				resources = []any{at(st, "Resource")}
+			}
+			for _, action := range strs(at(st, "Action")) {
+				for _, r := range resources {
+					g := action + " " + s.eval(t, r, sampleAttrs)
+					if c := at(st, "Condition", "StringEquals", "s3:DataAccessPointArn"); c != nil {
+						g += " via " + s.eval(t, c, sampleAttrs)
+					}
+					grants = append(grants, g)
+				}
+			}
+		}
+	}
+	return grants
+}
+
+// The Object Lambda function may answer, read objects through the
+// supporting access point only (a HEAD that must learn a length), and,
+// with IndexPrefix, write under that prefix only; the function URL's role
+// gains the same write. Without IndexPrefix nothing may write.
+func TestRolesReadThroughTheSupportingAccessPointAndWriteOnlyIndexes(t *testing.T) {
+	ap := sampleAttrs["SupportingAccessPoint.Arn"]
+	bucket := sampleAttrs["DataBucket"]
+	read := []string{
+		"s3-object-lambda:WriteGetObjectResponse *",
+		"s3:GetObject " + ap + "/object/*",
+		"s3:GetObject arn:aws:s3:::" + bucket + "/* via " + ap,
+	}
+	assert.ElementsMatch(t, read, roleGrants(t, deploy(t, nil), "OlkitFunctionRole"))
+	assert.ElementsMatch(t, append(read,
+		"s3:PutObject "+ap+"/object/olkit-index/*",
+		"s3:PutObject arn:aws:s3:::"+bucket+"/olkit-index/* via "+ap,
+	), roleGrants(t, deploy(t, map[string]string{"IndexPrefix": "olkit-index/"}), "OlkitFunctionRole"))
+
+	url := roleGrants(t, deploy(t, map[string]string{"UseObjectLambda": "false", "IndexPrefix": "olkit-index/"}), "OlkitUrlFunctionRole")
+	assert.Contains(t, url, "s3:PutObject arn:aws:s3:::"+bucket+"/olkit-index/*")
+	for _, g := range url {
+		if strings.HasPrefix(g, "s3:PutObject") {
+			assert.Contains(t, g, "/olkit-index/", "writes only under the prefix")
+		}
+	}
+	// CloudFormation checks AllowedPattern before it creates anything.
+	pattern := regexp.MustCompile(fmt.Sprint(at(translate(t), "Parameters", "IndexPrefix", "AllowedPattern")))
+	for _, good := range []string{"", "olkit-index/", "a/b.c/"} {
+		assert.True(t, pattern.MatchString(good), "IndexPrefix %q is accepted", good)
+	}
+	for _, bad := range []string{"/olkit-index/", "olkit-index", "a b/", "a//"} {
+		assert.False(t, pattern.MatchString(bad), "IndexPrefix %q is refused", bad)
+	}
 }

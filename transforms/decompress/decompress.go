@@ -77,6 +77,11 @@ type Options struct {
 	MaxWindowBytes int64    `json:"maxWindowBytes"`
 	MaxSpoolBytes  int64    `json:"maxSpoolBytes"`
 	MaxBlockBytes  int64    `json:"maxBlockBytes"`
+	// IndexPrefix, when set, keeps each object's checkpoint index under
+	// this key prefix beside the originals (where the server offers a
+	// store: the supporting access point, the function URL's bucket), so
+	// an instance that has not read the object finds its index there.
+	IndexPrefix string `json:"indexPrefix"`
 }
 
 func init() {
@@ -126,6 +131,9 @@ func ParseOptions(raw json.RawMessage) (Options, error) {
 			return o, fmt.Errorf("decompress option %s: %d is negative", name, v)
 		}
 	}
+	if strings.HasPrefix(o.IndexPrefix, "/") {
+		return o, fmt.Errorf("decompress option indexPrefix: %q starts with /; write it as a key prefix, e.g. \"olkit-index/\"", o.IndexPrefix)
+	}
 	o.MaxOutputBytes = orDefault(o.MaxOutputBytes, DefaultMaxOutputBytes)
 	o.MaxRatio = orDefault(o.MaxRatio, DefaultMaxRatio)
 	o.MaxWindowBytes = orDefault(o.MaxWindowBytes, DefaultMaxWindowBytes)
@@ -158,7 +166,7 @@ type Transform struct {
 func New(opts Options) *Transform { return &Transform{opts: opts} }
 
 // Apply chooses the format and returns the decompressed stream.
-func (t *Transform) Apply(_ context.Context, obj *transforms.Object, r io.Reader) (io.Reader, error) {
+func (t *Transform) Apply(ctx context.Context, obj *transforms.Object, r io.Reader) (io.Reader, error) {
 	in := &source{r: r}
 	br := bufio.NewReaderSize(in, 64<<10)
 	head, err := br.Peek(magicLen)
@@ -179,7 +187,7 @@ func (t *Transform) Apply(_ context.Context, obj *transforms.Object, r io.Reader
 	if f == Zip {
 		return t.openZip(obj, br, in)
 	}
-	out, err := t.open(f, br, in, obj)
+	out, err := t.open(ctx, f, br, in, obj)
 	if err != nil {
 		return nil, decodeError(f, err, in)
 	}
@@ -191,7 +199,7 @@ func (t *Transform) Apply(_ context.Context, obj *transforms.Object, r io.Reader
 // would: the format comes from the first bytes when the original can be
 // read (obj.Source), else from the options, Content-Encoding or the key's
 // suffix, and the headers change as Apply changes them.
-func (t *Transform) Head(_ context.Context, obj *transforms.Object) error {
+func (t *Transform) Head(ctx context.Context, obj *transforms.Object) error {
 	var head []byte
 	if obj.Source != nil {
 		head = make([]byte, magicLen)
@@ -214,7 +222,7 @@ func (t *Transform) Head(_ context.Context, obj *transforms.Object) error {
 		return nil
 	}
 	name := innerName(obj.Key, f)
-	if n := t.knownSize(obj, f); n >= 0 {
+	if n := t.knownSize(ctx, obj, f); n >= 0 {
 		obj.SetSize(n)
 	}
 	if f == Zip {

@@ -35,6 +35,10 @@ func init() {
 					"beyond, 400 EntityTooLarge"},
 			{Name: "maxBlockBytes", Type: "integer (bytes)", Default: strconv.Itoa(DefaultMaxBlockBytes),
 				Doc: "the largest raw snappy block (snappy-block), decoded in memory"},
+			{Name: "indexPrefix", Type: "string",
+				Doc: "a key prefix (e.g. \"olkit-index/\") under which each object's checkpoint index is kept beside the " +
+					"originals, so a cold instance serves ranges without decoding the object first; the function needs " +
+					"s3:PutObject and s3:GetObject there. Absent: indexes live in each instance's memory only"},
 		},
 	})
 }

@@ -2,6 +2,7 @@ package decompress
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -26,10 +27,10 @@ const snappyMaxBlock = 64 << 10
 
 // open returns the decoder for f over r, guarded by the limits; in counts
 // the compressed bytes beneath r.
-func (t *Transform) open(f Format, r io.Reader, in *source, obj *transforms.Object) (io.Reader, error) {
+func (t *Transform) open(ctx context.Context, f Format, r io.Reader, in *source, obj *transforms.Object) (io.Reader, error) {
 	var dec io.Reader
 	var closer func()
-	if ix := t.indexing(f, r, obj); ix != nil { // the index comes with the read
+	if ix := t.indexing(ctx, f, r, obj); ix != nil { // the index comes with the read
 		return &output{r: ix, close: func() { ix.Close() }, format: f, in: in, max: t.opts.MaxOutputBytes, ratio: t.opts.MaxRatio}, nil
 	}
 	switch f {

@@ -3,6 +3,8 @@ package decompress
 import (
 	"container/list"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"strconv"
 	"strings"
@@ -61,7 +63,7 @@ func (t *Transform) seekOptions() seek.Options {
 // It implements transforms.RangeTransform; it declines (false) without
 // random access to the original, for formats without an index (ZIP is
 // random access per entry already), and for data in no format it takes.
-func (t *Transform) ApplyAt(_ context.Context, obj *transforms.Object, off, n int64) (io.Reader, bool, error) {
+func (t *Transform) ApplyAt(ctx context.Context, obj *transforms.Object, off, n int64) (io.Reader, bool, error) {
 	src := obj.Source
 	if src == nil {
 		return nil, false, nil
@@ -80,7 +82,7 @@ func (t *Transform) ApplyAt(_ context.Context, obj *transforms.Object, off, n in
 	if !ok || got == 0 {
 		return nil, false, nil
 	}
-	idx, err := indexes.get(obj.Key, id, func() (*seek.Index, error) { return seek.Build(src, id, sf, t.seekOptions()) })
+	idx, err := indexes.get(obj.Key, id, func() (*seek.Index, error) { return t.build(ctx, obj, id, sf) })
 	if err != nil {
 		return nil, false, decodeError(f, err, nil)
 	}
@@ -112,7 +114,7 @@ func (t *Transform) ApplyAt(_ context.Context, obj *transforms.Object, off, n in
 // (downloaders HEAD, then GET in parts). -1 when it cannot tell (no
 // random access, or data the index cannot be built from: the caller then
 // learns what the GET would answer by other means).
-func (t *Transform) knownSize(obj *transforms.Object, f Format) int64 {
+func (t *Transform) knownSize(ctx context.Context, obj *transforms.Object, f Format) int64 {
 	sf, ok := seekable[f]
 	if !ok || obj.Source == nil {
 		return -1
@@ -127,17 +129,73 @@ func (t *Transform) knownSize(obj *transforms.Object, f Format) int64 {
 	if n, err := seek.DecodedSize(obj.Source, id, sf, ""); err == nil {
 		return n
 	}
-	idx, err := indexes.get(obj.Key, id, func() (*seek.Index, error) { return seek.Build(obj.Source, id, sf, t.seekOptions()) })
+	idx, err := indexes.get(obj.Key, id, func() (*seek.Index, error) { return t.build(ctx, obj, id, sf) })
 	if err != nil {
 		return -1
 	}
 	return idx.Total()
 }
 
+// build is the object's index: the one kept beside the originals when the
+// options name a prefix and it is there, else one built by decoding the
+// object (and then kept there).
+func (t *Transform) build(ctx context.Context, obj *transforms.Object, id seek.ID, f seek.Format) (*seek.Index, error) {
+	if idx := t.stored(ctx, obj, id); idx != nil {
+		return idx, nil
+	}
+	idx, err := seek.Build(obj.Source, id, f, t.seekOptions())
+	if err == nil {
+		t.keep(ctx, obj, id, idx)
+	}
+	return idx, err
+}
+
+// storeKey is where the object's index is kept: under the prefix, named
+// by the object's key and identity, so an overwritten object's index is
+// another key and an old one is never used for new bytes.
+func (t *Transform) storeKey(obj *transforms.Object, id seek.ID) (string, bool) {
+	if t.opts.IndexPrefix == "" || obj.Store == nil {
+		return "", false
+	}
+	sum := sha256.Sum256([]byte(id.ETag + "\x00" + strconv.FormatInt(id.Size, 10)))
+	return t.opts.IndexPrefix + obj.Key + "." + hex.EncodeToString(sum[:12]) + ".olkit-index", true
+}
+
+// stored is the index kept beside the originals, if there is one and it
+// is sound and for this object; any fault means building it again.
+func (t *Transform) stored(ctx context.Context, obj *transforms.Object, id seek.ID) *seek.Index {
+	key, ok := t.storeKey(obj, id)
+	if !ok {
+		return nil
+	}
+	data, err := obj.Store.Get(ctx, key)
+	if err != nil {
+		return nil
+	}
+	idx, err := seek.Unmarshal(data)
+	if err != nil || idx.Check(id) != nil {
+		return nil
+	}
+	return idx
+}
+
+// keep writes the index beside the originals, when the options say where.
+// A failure costs only a rebuild on another instance, so it is not the
+// request's.
+func (t *Transform) keep(ctx context.Context, obj *transforms.Object, id seek.ID, idx *seek.Index) {
+	key, ok := t.storeKey(obj, id)
+	if !ok {
+		return
+	}
+	if data, err := idx.MarshalBinary(); err == nil {
+		obj.Store.Put(ctx, key, data)
+	}
+}
+
 // indexing returns the decoder for a full read of f that records the
 // object's index as it goes, filing it in the cache at the end; nil when
 // f or the object does not allow it.
-func (t *Transform) indexing(f Format, r io.Reader, obj *transforms.Object) io.ReadCloser {
+func (t *Transform) indexing(ctx context.Context, f Format, r io.Reader, obj *transforms.Object) io.ReadCloser {
 	sf, ok := seekable[f]
 	if !ok || !byProduct[f] {
 		return nil
@@ -150,13 +208,16 @@ func (t *Transform) indexing(f Format, r io.Reader, obj *transforms.Object) io.R
 	if err != nil {
 		return nil
 	}
-	return &filing{Indexer: ix, key: obj.Key, id: id}
+	return &filing{Indexer: ix, ctx: ctx, t: t, obj: obj, id: id}
 }
 
-// filing files the index of a full read once the stream has ended.
+// filing files the index of a full read once the stream has ended: in the
+// cache, and beside the originals when the options say where.
 type filing struct {
 	*seek.Indexer
-	key  string
+	ctx  context.Context
+	t    *Transform
+	obj  *transforms.Object
 	id   seek.ID
 	done bool
 }
@@ -166,7 +227,8 @@ func (f *filing) Read(p []byte) (int, error) {
 	if err == io.EOF && !f.done {
 		f.done = true
 		if idx, ierr := f.Index(); ierr == nil {
-			indexes.put(f.key, f.id, idx)
+			indexes.put(f.obj.Key, f.id, idx)
+			f.t.keep(f.ctx, f.obj, f.id, idx)
 		}
 	}
 	return n, err
