@@ -58,7 +58,7 @@ type Server struct {
 
 // defaultClient fetches originals as stored: never transparently
 // decompressed.
-var defaultClient = &http.Client{Transport: &http.Transport{DisableCompression: true, Proxy: http.ProxyFromEnvironment}}
+var defaultClient = presign.Client()
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	key := strings.TrimPrefix(r.URL.Path, "/")
@@ -103,15 +103,14 @@ func (s *Server) request(r *http.Request, key string) (*serve.Request, *s3err.Er
 	}
 	version := r.URL.Query().Get("versionId")
 	get, err := s.Presigner.GetURL(r.Context(), s.Bucket, key, version)
+	fetch := get
+	if err == nil && r.Method == http.MethodHead {
+		fetch, err = s.Presigner.HeadURL(r.Context(), s.Bucket, key, version)
+	}
 	if err != nil {
 		return nil, s3err.Wrap(err, http.StatusInternalServerError, "InternalError", "olkit could not sign its request for the original: %v", err)
 	}
-	origin := &serve.URLOrigin{Client: s.client(), URL: get, SourceURL: get, Header: http.Header{}}
-	if r.Method == http.MethodHead {
-		if origin.URL, err = s.Presigner.HeadURL(r.Context(), s.Bucket, key, version); err != nil {
-			return nil, s3err.Wrap(err, http.StatusInternalServerError, "InternalError", "olkit could not sign its request for the original: %v", err)
-		}
-	}
+	origin := &serve.URLOrigin{Client: s.client(), URL: fetch, SourceURL: get, Header: http.Header{}}
 	s.once.Do(func() { s.sizes = serve.NewSizeCache(0) })
 	req := &serve.Request{Method: r.Method, Key: key, Query: r.URL.Query(), Header: r.Header, Chain: chain, Options: opts,
 		Origin: origin, Sizes: s.sizes, Scope: s.Bucket}
