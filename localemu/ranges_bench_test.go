@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/olkit/olkit/internal/compresstest"
 	"github.com/olkit/olkit/internal/realclients"
 	"github.com/olkit/olkit/lambda"
 	"github.com/olkit/olkit/localemu"
@@ -57,9 +58,9 @@ func BenchmarkRangesThroughDecompress(b *testing.B) {
 		name, ext string
 		data      []byte
 	}{
-		{"gzip", "gz", compressTool(b, plain, "gzip", "-c", "-6")},
+		{"gzip", "gz", compresstest.Tool(b, plain, "gzip", "-c", "-6")},
 		{"zstd", "zst", zstdFrames(plain, 4<<20)},
-		{"bzip2", "bz2", compressTool(b, plain, "bzip2", "-c", "-9")},
+		{"bzip2", "bz2", compresstest.Tool(b, plain, "bzip2", "-c", "-9")},
 	}
 	python, _ := exec.LookPath("python3")
 	for _, o := range objects {
@@ -151,16 +152,6 @@ func benchLog(n int) []byte {
 			i/60000%60, i/1000%60, i%1000, uint32(i)*2654435761, i%9973, i%100003, 200+i%7*50, i*37%65536)
 	}
 	return b.Bytes()[:n]
-}
-
-func compressTool(b *testing.B, data []byte, name string, args ...string) []byte {
-	cmd := exec.Command(name, args...)
-	cmd.Stdin = bytes.NewReader(data)
-	out, err := cmd.Output()
-	if err != nil {
-		b.Fatalf("%s: %v", name, err)
-	}
-	return out
 }
 
 // zstdFrames compresses data as independent frames of frame bytes each.

@@ -14,10 +14,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/klauspost/compress/snappy"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/olkit/olkit/internal/compresstest"
 	"github.com/olkit/olkit/internal/realclients"
 )
 
@@ -41,9 +41,9 @@ func TestDownloadersThroughTransformingAccessPoints(t *testing.T) {
 	plain := csvText(12 << 20) // past the aws CLI's 8 MiB multipart threshold
 	files := map[string][]byte{"plain.csv": plain}
 	for _, f := range []struct{ name, tool string }{{"data.csv.gz", "gzip"}, {"data.csv.bz2", "bzip2"}, {"data.csv.zst", "zstd"}} {
-		files[f.name] = compressWith(t, dir, f.tool, plain)
+		files[f.name] = compresstest.Tool(t, plain, f.tool, "-c")
 	}
-	files["data.csv.sz"] = snappyFramed(t, plain)
+	files["data.csv.sz"] = compresstest.Snappy(plain)
 	files["data.zip"] = zipOf(t, dir, "data.csv", plain)
 
 	s3c := s3.NewFromConfig(aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")},
@@ -105,23 +105,6 @@ func csvText(n int) []byte {
 		fmt.Fprintf(&b, "%d,user%d@example.com,%d.%02d,order %x shipped\n", i, r.Intn(100000), r.Intn(10000), r.Intn(100), r.Int63())
 	}
 	return b.Bytes()[:n]
-}
-
-func compressWith(t *testing.T, dir, tool string, data []byte) []byte {
-	cmd := exec.Command(tool, "-c")
-	cmd.Stdin = bytes.NewReader(data)
-	out, err := cmd.Output()
-	require.NoError(t, err, tool)
-	return out
-}
-
-func snappyFramed(t *testing.T, data []byte) []byte {
-	var b bytes.Buffer
-	w := snappy.NewBufferedWriter(&b)
-	_, err := w.Write(data)
-	require.NoError(t, err)
-	require.NoError(t, w.Close())
-	return b.Bytes()
 }
 
 func zipOf(t *testing.T, dir, name string, data []byte) []byte {

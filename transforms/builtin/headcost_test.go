@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/olkit/olkit/internal/compresstest"
 	"github.com/olkit/olkit/internal/fakes3"
 	"github.com/olkit/olkit/internal/handlertest"
 )
@@ -26,8 +27,8 @@ func BenchmarkHeadStrategies(b *testing.B) {
 		s3.Put(key, fakes3.Object{Header: http.Header{"Etag": {`"` + key + `"`}}, Size: int64(len(data)),
 			Body: func() io.Reader { return bytes.NewReader(data) }})
 	}
-	put("big.csv.gz", gz(plain))
-	put("big.zip", zipOne("big.csv", plain))
+	put("big.csv.gz", compresstest.Gzip(plain))
+	put("big.zip", compresstest.Zip("big.csv", plain))
 	const chain = `{"transforms":[{"name":"decompress"}]}`
 	head := func(b *testing.B, key string) {
 		res, err := h.Handle(context.Background(), s3.HeadEvent(key, chain, nil))

@@ -1,21 +1,17 @@
 package builtin_test
 
 import (
-	"archive/zip"
 	"bytes"
-	"compress/gzip"
-	"compress/zlib"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"testing"
 
-	"github.com/klauspost/compress/snappy"
-	"github.com/klauspost/compress/zstd"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/olkit/olkit/internal/compresstest"
 	"github.com/olkit/olkit/internal/fakes3"
 	"github.com/olkit/olkit/internal/handlertest"
 	_ "github.com/olkit/olkit/transforms/builtin"
@@ -35,15 +31,15 @@ func TestHeadEqualsGetThroughEveryBuiltInChain(t *testing.T) {
 	}{
 		"text.csv":       {text, http.Header{"Content-Type": {"text/csv"}}},
 		"clean.csv":      {clean, http.Header{"Content-Type": {"text/csv"}}},
-		"text.csv.gz":    {gz(text), http.Header{"Content-Type": {"application/gzip"}}},
-		"encoded.csv":    {gz(text), http.Header{"Content-Type": {"text/csv"}, "Content-Encoding": {"gzip"}}},
-		"clean.csv.zst":  {zst(clean), nil},
-		"text.csv.zlib":  {zl(text), nil},
-		"text.csv.sz":    {sz(text), nil},
-		"archive.zip":    {zipOne("inner.csv", text), nil},
+		"text.csv.gz":    {compresstest.Gzip(text), http.Header{"Content-Type": {"application/gzip"}}},
+		"encoded.csv":    {compresstest.Gzip(text), http.Header{"Content-Type": {"text/csv"}, "Content-Encoding": {"gzip"}}},
+		"clean.csv.zst":  {compresstest.Zstd(clean), nil},
+		"text.csv.zlib":  {compresstest.Zlib(text), nil},
+		"text.csv.sz":    {compresstest.Snappy(text), nil},
+		"archive.zip":    {compresstest.Zip("inner.csv", text), nil},
 		"binary.bin":     {[]byte{0xff, 0xfe, 0, 1, 2, 3, 0x80, 0x81}, http.Header{"Content-Type": {"application/octet-stream"}}},
 		"empty.txt":      {nil, http.Header{"Content-Type": {"text/plain"}}},
-		"corrupt.csv.gz": {append(gz(text)[:40], 0, 1, 2, 3), nil},
+		"corrupt.csv.gz": {append(compresstest.Gzip(text)[:40], 0, 1, 2, 3), nil},
 	}
 	chains := []string{
 		``,
@@ -93,42 +89,4 @@ func TestHeadEqualsGetThroughEveryBuiltInChain(t *testing.T) {
 			})
 		}
 	}
-}
-
-func gz(p []byte) []byte {
-	var b bytes.Buffer
-	w := gzip.NewWriter(&b)
-	w.Write(p)
-	w.Close()
-	return b.Bytes()
-}
-
-func zl(p []byte) []byte {
-	var b bytes.Buffer
-	w := zlib.NewWriter(&b)
-	w.Write(p)
-	w.Close()
-	return b.Bytes()
-}
-
-func zst(p []byte) []byte {
-	w, _ := zstd.NewWriter(nil)
-	return w.EncodeAll(p, nil)
-}
-
-func sz(p []byte) []byte {
-	var b bytes.Buffer
-	w := snappy.NewBufferedWriter(&b)
-	w.Write(p)
-	w.Close()
-	return b.Bytes()
-}
-
-func zipOne(name string, p []byte) []byte {
-	var b bytes.Buffer
-	w := zip.NewWriter(&b)
-	f, _ := w.Create(name)
-	f.Write(p)
-	w.Close()
-	return b.Bytes()
 }

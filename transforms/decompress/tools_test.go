@@ -18,6 +18,7 @@ import (
 	"github.com/klauspost/compress/snappy"
 	"github.com/stretchr/testify/require"
 
+	"github.com/olkit/olkit/internal/compresstest"
 	"github.com/olkit/olkit/transforms"
 	_ "github.com/olkit/olkit/transforms/decompress"
 )
@@ -47,18 +48,7 @@ func corpus(size int) []byte {
 
 // tool runs a compression tool of this machine on input, skipping the test
 // when the machine lacks it.
-func tool(t testing.TB, input []byte, name string, args ...string) []byte {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		t.Skipf("%s is not installed on this machine", name)
-	}
-	cmd := exec.Command(name, args...)
-	cmd.Stdin = bytes.NewReader(input)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	require.NoError(t, cmd.Run(), "%s %v: %s", name, args, errb.String())
-	return out.Bytes()
-}
+var tool = compresstest.Tool
 
 func gzipTool(t testing.TB, in []byte) []byte  { return tool(t, in, "gzip", "-c", "-6") }
 func bzip2Tool(t testing.TB, in []byte) []byte { return tool(t, in, "bzip2", "-c", "-9") }

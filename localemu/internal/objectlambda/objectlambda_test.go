@@ -2,7 +2,6 @@ package objectlambda_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -22,6 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/olkit/olkit/internal/compresstest"
 	"github.com/olkit/olkit/lambda"
 	"github.com/olkit/olkit/localemu/emutest"
 	"github.com/olkit/olkit/localemu/internal/function"
@@ -65,14 +65,6 @@ func (e *env) put(t *testing.T, key string, body []byte, enc string) {
 	require.NoError(t, err)
 }
 
-func gz(data []byte) []byte {
-	var b bytes.Buffer
-	w := gzip.NewWriter(&b)
-	w.Write(data)
-	w.Close()
-	return b.Bytes()
-}
-
 func httpStatus(err error) int {
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) {
@@ -92,7 +84,7 @@ func apiCode(err error) string {
 func TestGetThroughAliasAndARN(t *testing.T) {
 	e := setup(t)
 	plain := bytes.Repeat([]byte("object lambda, locally. "), 5000)
-	e.put(t, "logs/a.txt.gz", gz(plain), "gzip")
+	e.put(t, "logs/a.txt.gz", compresstest.Gzip(plain), "gzip")
 	alias := e.emu.ObjectLambda.Alias("dec")
 	assert.Regexp(t, `^dec-[a-z2-7]{26}--ol-s3$`, alias)
 
@@ -133,7 +125,7 @@ func TestGetThroughAliasAndARN(t *testing.T) {
 
 func TestHeadListAndPassThrough(t *testing.T) {
 	e := setup(t)
-	e.put(t, "x.csv.gz", gz([]byte("a,b\n1,2\n")), "gzip")
+	e.put(t, "x.csv.gz", compresstest.Gzip([]byte("a,b\n1,2\n")), "gzip")
 	alias := e.emu.ObjectLambda.Alias("dec")
 	// A HEAD states the decompressed length (the function counts it,
 	// reading through the supporting access point), as AWS requires.
@@ -273,7 +265,7 @@ func TestMisbehavingFunctions(t *testing.T) {
 func TestConcurrentGets(t *testing.T) {
 	e := setup(t)
 	plain := bytes.Repeat([]byte("concurrency "), 20000)
-	e.put(t, "c.gz", gz(plain), "gzip")
+	e.put(t, "c.gz", compresstest.Gzip(plain), "gzip")
 	alias := e.emu.ObjectLambda.Alias("dec")
 	var wg sync.WaitGroup
 	errs := make(chan error, 16)

@@ -13,10 +13,10 @@ import (
 	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/s2"
-	"github.com/klauspost/compress/zlib"
 	"github.com/klauspost/compress/zstd"
 	"github.com/stretchr/testify/require"
 
+	"github.com/olkit/olkit/internal/compresstest"
 	"github.com/olkit/olkit/transforms/decompress/seek"
 )
 
@@ -35,18 +35,7 @@ func plainText(seed uint64, n int) []byte {
 }
 
 // cli runs a compressor of this machine, skipping when it is missing.
-func cli(t testing.TB, input []byte, name string, args ...string) []byte {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		t.Skipf("%s is not installed on this machine", name)
-	}
-	cmd := exec.Command(name, args...)
-	cmd.Stdin = bytes.NewReader(input)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	require.NoError(t, cmd.Run(), "%s %v: %s", name, args, errb.String())
-	return out.Bytes()
-}
+var cli = compresstest.Tool
 
 // splits cuts plain into n parts of uneven lengths.
 func splits(plain []byte, n int) [][]byte {
@@ -94,13 +83,7 @@ func goGzipFlushed(p []byte) []byte {
 	return b.Bytes()
 }
 
-func goZlib(p []byte) []byte {
-	var b bytes.Buffer
-	w := zlib.NewWriter(&b)
-	w.Write(p)
-	w.Close()
-	return b.Bytes()
-}
+func goZlib(p []byte) []byte { return compresstest.Zlib(p) }
 
 func goDeflate(p []byte) []byte {
 	var b bytes.Buffer
