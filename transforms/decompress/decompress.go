@@ -200,21 +200,13 @@ func (t *Transform) Apply(ctx context.Context, obj *transforms.Object, r io.Read
 // read (obj.Source), else from the options, Content-Encoding or the key's
 // suffix, and the headers change as Apply changes them.
 func (t *Transform) Head(ctx context.Context, obj *transforms.Object) error {
-	var head []byte
-	if obj.Source != nil {
-		head = make([]byte, magicLen)
-		n, err := obj.Source.ReadAt(head, 0)
-		if err != nil && err != io.EOF {
-			return err
-		}
-		head = head[:n]
-		if n == 0 {
-			obj.Unchanged() // nothing to decompress
-			return nil
-		}
-	}
-	f := t.choose(head, obj)
+	f, empty, err := t.sourceFormat(obj)
 	switch {
+	case err != nil:
+		return err
+	case empty:
+		obj.Unchanged() // nothing to decompress
+		return nil
 	case f == "" && t.opts.Unknown == "refuse":
 		return refused(obj, t.accepted())
 	case f == "":
@@ -245,6 +237,25 @@ func (t *Transform) Head(ctx context.Context, obj *transforms.Object) error {
 	}
 	setDecodedHeaders(obj, name)
 	return nil
+}
+
+// sourceFormat chooses the format as Apply does, reading the first bytes
+// through obj.Source when there is one (else from the options,
+// Content-Encoding and the key); empty reports an object with no bytes.
+func (t *Transform) sourceFormat(obj *transforms.Object) (f Format, empty bool, err error) {
+	var head []byte
+	if obj.Source != nil {
+		head = make([]byte, magicLen)
+		n, err := obj.Source.ReadAt(head, 0)
+		if err != nil && err != io.EOF {
+			return "", false, err
+		}
+		if n == 0 {
+			return "", true, nil
+		}
+		head = head[:n]
+	}
+	return t.choose(head, obj), false, nil
 }
 
 // refused is the answer for an object in no format the access point takes.

@@ -72,14 +72,12 @@ func (t *Transform) ApplyAt(ctx context.Context, obj *transforms.Object, off, n 
 	if !ok {
 		return nil, false, nil
 	}
-	head := make([]byte, magicLen)
-	got, err := src.ReadAt(head, 0)
-	if err != nil && err != io.EOF {
+	f, empty, err := t.sourceFormat(obj)
+	if err != nil {
 		return nil, false, err
 	}
-	f := t.choose(head[:got], obj)
 	sf, ok := seekable[f]
-	if !ok || got == 0 {
+	if !ok || empty {
 		return nil, false, nil
 	}
 	idx, err := indexes.get(obj.Key, id, func() (*seek.Index, error) { return t.build(ctx, obj, id, sf) })
