@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -29,7 +28,6 @@ type request struct {
 	chain    []string
 	key      string
 	resp     *serve.Response
-	out      counter
 	status   int
 	errCode  string
 	errMsg   string
@@ -68,8 +66,7 @@ func (h *Handler) getObject(ctx context.Context, ev *events.S3ObjectLambdaEvent)
 	rq.resp = resp
 	out := writeresponse.Response{Status: resp.Status, Header: resp.Header, Size: resp.Size}
 	if resp.Body != nil {
-		rq.out.r = resp.Body
-		out.Body = &rq.out
+		out.Body = resp.Body
 	}
 	return rq.write(work, out)
 }
@@ -155,7 +152,7 @@ func (rq *request) log(ctx context.Context, err error) {
 		slog.String("key", rq.key),
 		slog.Any("chain", rq.chain),
 		slog.Int64("bytes_in", rq.resp.BytesIn()),
-		slog.Int64("bytes_out", rq.out.n),
+		slog.Int64("bytes_out", rq.resp.BytesOut()),
 		slog.Int("status", rq.status),
 		slog.Float64("duration_ms", float64(time.Since(rq.start).Microseconds())/1000),
 	}
@@ -199,16 +196,4 @@ func objectKey(raw string) (string, url.Values) {
 		return "", url.Values{}
 	}
 	return strings.TrimPrefix(u.Path, "/"), u.Query()
-}
-
-// counter counts the bytes read through it.
-type counter struct {
-	r io.Reader
-	n int64
-}
-
-func (c *counter) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }

@@ -108,8 +108,17 @@ type Response struct {
 	Body io.Reader
 
 	in      *counter
+	out     *counter
 	src     Source
 	closers []func()
+}
+
+// BytesOut is how much of Body has been read so far.
+func (r *Response) BytesOut() int64 {
+	if r == nil || r.out == nil {
+		return 0
+	}
+	return r.out.n
 }
 
 // BytesIn is how much of the original has been read so far, streamed or
@@ -280,6 +289,8 @@ func (p *planned) run(ctx context.Context, req *Request, resp *Response) error {
 	if !p.preserve && p.ask.rng == nil {
 		p.record(req, orig, resp)
 	}
+	resp.out = &counter{r: resp.Body}
+	resp.Body = resp.out
 	return nil
 }
 
