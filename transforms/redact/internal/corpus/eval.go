@@ -12,7 +12,10 @@ type Eval struct {
 	// Partial counts, per type, the redactions that cover part of a value
 	// or a slice of a longer run of digits: the worst outcome, output
 	// that looks redacted and still leaks. A labelled value is counted
-	// under its label's type, an unlabelled run under the match's.
+	// under its label's type, an unlabelled run under the match's. A
+	// match that covers the whole value and more (a weekday before a
+	// date the label leaves out) is no partial redaction: nothing of the
+	// value is left; Score counts it as a miss and a false positive.
 	Partial map[detect.Entity]int
 	// PartialWords counts the partial redactions of labelled values that
 	// leave only words of the label out ("the" in "the 3rd of March,
@@ -52,16 +55,16 @@ func Evaluate(doc Doc, found []detect.Match) Eval {
 	// Partial redactions of labelled values, once per value.
 	li := 0
 	for _, l := range doc.Labels {
-		exact, overlap := false, false
+		covered, overlap := false, false
 		for ; li < len(found) && found[li].End <= l.Start; li++ {
 		}
 		for k := li; k < len(found) && found[k].Start < l.End; k++ {
 			overlap = true
-			if found[k].Start == l.Start && found[k].End == l.End {
-				exact = true
+			if found[k].Start <= l.Start && found[k].End >= l.End {
+				covered = true
 			}
 		}
-		if overlap && !exact {
+		if overlap && !covered {
 			ev.Partial[l.Type]++
 			digitsLeft := false
 			for i := l.Start; i < l.End; i++ {

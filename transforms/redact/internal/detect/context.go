@@ -10,7 +10,8 @@ var (
 	ctxITIN    = words("itin", "taxpayer", "tax id", "tin")
 	ctxSIN     = words("sin", "s.i.n", "social insurance", "insurance number")
 	ctxRouting = words("routing", "aba", "rtn", "transit", "bank")
-	ctxPhone   = words("phone", "tel", "telephone", "mobile", "cell", "fax", "call", "contact", "ph")
+	ctxPhone   = words("phone", "tel", "telephone", "mobile", "cell", "fax", "call", "contact", "ph", "msisdn",
+		"mob", "móvil", "movil", "teléfono", "telefono", "tlf", "telefon", "handy", "mobil", "portable", "téléphone", "celular")
 	ctxNHS     = words("nhs", "health service", "nhs number")
 	ctxAadhaar = words("aadhaar", "aadhar", "uid", "uidai")
 	ctxCard    = words("card", "visa", "mastercard", "amex", "credit", "debit", "cc", "pan")

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -88,7 +89,7 @@ func TestPositives(t *testing.T) {
 		{"on January 15, 2024", detect.DATE_TIME, "January 15, 2024"},
 		{"on 15 Sept 2024", detect.DATE_TIME, "15 Sept 2024"},
 		{"at 9:30 pm", detect.DATE_TIME, "9:30 pm"},
-		{"Date: Tue, 14 Jul 2026 09:12:33 -0700\n", detect.DATE_TIME, "14 Jul 2026 09:12:33 -0700"},
+		{"Date: Tue, 14 Jul 2026 09:12:33 -0700\n", detect.DATE_TIME, "Tue, 14 Jul 2026 09:12:33 -0700"},
 		{`1.2.3.4 - - [14/Jul/2026:10:24:09 +0000] "GET /`, detect.DATE_TIME, "14/Jul/2026:10:24:09 +0000"},
 		{"Jul  4 03:16:02 host sshd[811]: ok", detect.DATE_TIME, "Jul  4 03:16:02"},
 		{"14/07/2026, 18:41 - Lucía: hola", detect.DATE_TIME, "14/07/2026, 18:41"},
@@ -154,6 +155,65 @@ func TestPositives(t *testing.T) {
 			detect.AWS_SECRET_KEY, "qsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1"},
 		// A group joined on by another separator is another token.
 		{"card 4111 1111 1111 1111 12/28", detect.CREDIT_DEBIT_NUMBER, "4111 1111 1111 1111"},
+		// UK mobile and non-geographic numbers, 00 and a calling code, a
+		// country code 1 without '+', Quebec's and Australia's forms.
+		{"helpline 0330 088 4410\n", detect.PHONE, "0330 088 4410"},
+		{"mob 07384 019 227 email", detect.PHONE, "07384 019 227"},
+		{"Pathan,0091 89560 22714,020", detect.PHONE, "0091 89560 22714"},
+		{"call 0044 20 7946 0958", detect.PHONE, "0044 20 7946 0958"},
+		{"AB,1 (403) 555-0101,0886", detect.PHONE, "1 (403) 555-0101"},
+		{"au 418 555-0133 ou", detect.PHONE, "418 555-0133"},
+		{"WORK:(02) 9441 7229;EMAIL", detect.PHONE, "(02) 9441 7229"},
+		{"AU7036964,Nadia Iyer,0412 040 834,(07) 3492", detect.PHONE, "0412 040 834"},
+		{"Murphy;(11) 92806-4306;(21) 2361-3645;niamh", detect.PHONE, "(11) 92806-4306"},
+		{"Murphy;(11) 92806-4306;(21) 2361-3645;niamh", detect.PHONE, "(21) 2361-3645"},
+		{"Tanvi Kaur;11 97168-7102;x", detect.PHONE, "11 97168-7102"},
+		{"móvil 625 671 402\n", detect.PHONE, "625 671 402"},
+		{"Teléfono móvil: 620 12 84 23    Teléfono fijo: 91 463 80 35", detect.PHONE, "620 12 84 23"},
+		{"Teléfono móvil: 620 12 84 23    Teléfono fijo: 91 463 80 35", detect.PHONE, "91 463 80 35"},
+		{"| BZ243228D | 07485687668 | x", detect.PHONE, "07485687668"},
+		{"MSISDN\tICCID\n917779487626\t899172943\n", detect.PHONE, "917779487626"},
+		// Cisco MACs whose first group is digits; a link-local address
+		// with its zone.
+		{"-   3032.8c5f.c273  ARPA", detect.MAC_ADDRESS, "3032.8c5f.c273"},
+		{"20    4227.e713.699d    DYNAMIC", detect.MAC_ADDRESS, "4227.e713.699d"},
+		{"IPv6 Address : fe80::5c1e:aa12:7b44:9d10%14(Preferred)", detect.IP_ADDRESS, "fe80::5c1e:aa12:7b44:9d10"},
+		{"NINO Zy022889c  surname", detect.UK_NATIONAL_INSURANCE_NUMBER, "Zy022889c"},
+		// Dates with their weekday and time, without a year, a month and
+		// a year, times alone, in French, German and Spanish.
+		{"On Mon 1 June 2026 at 09:12, Fernleaf wrote", detect.DATE_TIME, "Mon 1 June 2026 at 09:12"},
+		{"Sent: Thursday, 4 June 2026 12:31\n", detect.DATE_TIME, "Thursday, 4 June 2026 12:31"},
+		{"Slack, Jun 3rd, 2026 at 4:12 PM\n", detect.DATE_TIME, "Jun 3rd, 2026 at 4:12 PM"},
+		{"[Wed Jun 03 17:06:45.118223 2026] [proxy:error]", detect.DATE_TIME, "Wed Jun 03 17:06:45.118223 2026"},
+		{"your appointment is Monday 18th May at 2:30pm at Dundee", detect.DATE_TIME, "Monday 18th May at 2:30pm"},
+		{"- Tue 2 Jun, 15:40 Left voicemail", detect.DATE_TIME, "Tue 2 Jun, 15:40"},
+		{"delivery 5 June ko", detect.DATE_TIME, "5 June"},
+		{"in transit, expected June 5\n", detect.DATE_TIME, "June 5"},
+		{"Follow-up June 10th.", detect.DATE_TIME, "June 10th"},
+		{"(since Sept 2021)", detect.DATE_TIME, "Sept 2021"},
+		{"[14:21] Visitor: hi", detect.DATE_TIME, "14:21"},
+		{"01/06/2026,09:12,Mr D. Rees", detect.DATE_TIME, "09:12"},
+		{"date of loss May 30, 2026 ~7:45 a.m.\n", detect.DATE_TIME, "7:45 a.m."},
+		{"02/06/26, 8:14 pm - Neha: ok", detect.DATE_TIME, "02/06/26, 8:14 pm"},
+		{"passée le 2 juin 2026. Vous", detect.DATE_TIME, "2 juin 2026"},
+		{"Date : le 2 juin 2026 à 10 h 14\n", detect.DATE_TIME, "2 juin 2026 à 10 h 14"},
+		{"le 1er août 2026", detect.DATE_TIME, "1er août 2026"},
+		{"geboren am 3. Juni 1962 in Köln", detect.DATE_TIME, "3. Juni 1962"},
+		{"nacido el 2 de junio de 1990", detect.DATE_TIME, "2 de junio de 1990"},
+		{"bilal.kapoor@orange.fr;6 février 1997\n", detect.DATE_TIME, "6 février 1997"},
+		{"Geburtsdatum: 31. März 1956    Staat", detect.DATE_TIME, "31. März 1956"},
+		{"AuthorDate: Sat Aug 22 04:46:12 2026 +0530\n", detect.DATE_TIME, "Sat Aug 22 04:46:12 2026 +0530"},
+		{"du lundi au vendredi, de 9h00 à 18h00.", detect.DATE_TIME, "9h00"},
+		{"山田 受付日時: 2026年7月14日 15:20\n", detect.DATE_TIME, "2026年7月14日 15:20"},
+		// A TIN column holds SSNs as well as ITINs; cheque MICR lines.
+		{"taxpayer_tin: 657890349", detect.SSN, "657890349"},
+		{"deposits: \u2446236630626\u2446 0044172290\u2448", detect.BANK_ROUTING, "236630626"},
+		// A SWIFT code after an IBAN on its line, or in an MT103 field.
+		{"IBAN DE89 3704 0044 0532 0130 00 · COBADEFF\n", detect.SWIFT_CODE, "COBADEFF"},
+		{":52A:BCOMPTPL\n", detect.SWIFT_CODE, "BCOMPTPL"},
+		{"  swift: qiqjiecjo9n\n", detect.SWIFT_CODE, "qiqjiecjo9n"},
+		{"bic: hyqldew3\n", detect.SWIFT_CODE, "hyqldew3"},
+		{"memo: DEUTGB2L, MIDLHKHH, SCBLSGSG", detect.SWIFT_CODE, "SCBLSGSG"},
 	} {
 		got := find(all, tc.text)
 		assert.Contains(t, got, found{tc.want, tc.span}, "in %q", tc.text)
@@ -211,10 +271,17 @@ func TestNearMisses(t *testing.T) {
 		"QQ 12 34 56 C",                 // HMRC's example NI number, unlabelled
 		"4111 1111 1111 1111 123",       // a card and three digits more is no card
 		"zz123456c", "qq123456c",        // not NI prefixes
-		"note 1hgcm82633a004353",            // a VIN with a wrong check digit
-		"see de89 3704 0044 0532 0130 01",   // IBAN check fails
-		"16th of Smarch 1955",               // not a month
-		"secret qsJGalrXUtnFEMI/K7MDENG/bP", // too short
+		"note 1hgcm82633a004353",                                      // a VIN with a wrong check digit
+		"see de89 3704 0044 0532 0130 01",                             // IBAN check fails
+		"16th of Smarch 1955",                                         // not a month
+		"secret qsJGalrXUtnFEMI/K7MDENG/bP",                           // too short
+		"id 0042 1234 5678 and 0099 1234 5678",                        // 00 and no calling code
+		"build 2026.06.1+g3f9c2a7, BUILD 2026.06.03-r4417, 2026.06.1", // calendar versions
+		"John 3:16 and a 16:9 screen",                                 // a verse and a ratio, not times
+		"Version 4 May be installed",                                  // no month
+		"ref 12 3456-7890, 09 12345-6789",                             // a Brazilian shape, but 09 is no area code and 3456 needs a label
+		"lot 625 671 402 and 620 12 84 23",                            // Spain's shapes without a label
+		"swift: notacodes and bic: abcdefgh1",                         // not a SWIFT code's length
 	} {
 		assert.Empty(t, find(noDates, s), "%q", s)
 	}
@@ -391,6 +458,11 @@ func sample(r *rand.Rand, n int) []byte {
 		"de89 3704 0044 0532 0130 00 ", "16th of April 1955 ", "secret qsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1 ",
 		"4539 1488 0343 6468 ", "9400 1118 9922 3334 5678 41 ", "SSN 123-45-6789 ", "phone (555) 123-4567 ",
 		"tin,routing_number\nSSN,322271627\n", "-", ".", "ab",
+		"0330 088 4410 ", "0091 89560 22714 ", "1 (403) 555-0101 ", "3032.8c5f.c273 ", "fe80::5c1e:aa12:7b44:9d10%14 ",
+		"Mon 1 June 2026 at 09:12 ", "Thursday, 4 June ", "June 5 ", "Sept 2021 ", "[14:21] ", "02/06/26, 8:14 pm ",
+		"le 2 juin 2026 à 10 h 14 ", "3. Juni 1962 ", "NHS ", "ITIN ", "Aadhaar ", "943 476 5919 ", "931791234 ",
+		"587371678684 ", "bytes=535326502014 ", "\u2446236630626\u2446 ", "· COBADEFF ", "VERIFIED ",
+		"+rV0QrjOrT7VbPU+HtBG3W+BlFnJHTgLdi8cCyI8 ", strings.Repeat(" ", 900),
 	}
 	var b bytes.Buffer
 	for b.Len() < n {
@@ -436,10 +508,8 @@ func FuzzScan(f *testing.F) {
 			if m.Start < last || m.End <= m.Start || m.End > len(data) {
 				t.Fatalf("bad match %+v after %d in %d bytes", m, last, len(data))
 			}
-			for _, c := range data[m.Start:m.End] {
-				if c >= 0x80 {
-					t.Fatalf("match %+v holds a non-ASCII byte", m)
-				}
+			if !utf8.Valid(data[m.Start:m.End]) {
+				t.Fatalf("match %+v is not whole UTF-8 characters", m)
 			}
 			last = m.End
 		}
@@ -448,4 +518,41 @@ func FuzzScan(f *testing.F) {
 			t.Fatalf("chunked scan differs:\n%v\n%v", want, got)
 		}
 	})
+}
+
+// TestTopics: a bare number that passes its type's checks is taken as one
+// where the type was named or found shortly before, and not elsewhere.
+func TestTopics(t *testing.T) {
+	filler := strings.Repeat("nothing to see here. ", 60) // past topicWindow
+	for _, tc := range []struct {
+		text string
+		want []found
+	}{
+		{"== NHS register ==\n943 476 5919 | Ms A\n988 754 1877 | Mr B\n982 828 8072 | Mr C (fails mod 11)\n",
+			[]found{{detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER, "943 476 5919"}, {detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER, "988 754 1877"}}},
+		// A UK record (an NI number found) makes NHS numbers the topic too.
+		{"NI AB123456C | 07700 900 318\n988 754 1877 | Mr B\n",
+			[]found{{detect.UK_NATIONAL_INSURANCE_NUMBER, "AB123456C"}, {detect.PHONE, "07700 900 318"}, {detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER, "988 754 1877"}}},
+		// 555 is a North American exchange, whatever the topic.
+		{"NHS 943 476 5919, call 819-555-0193",
+			[]found{{detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER, "943 476 5919"}, {detect.PHONE, "819-555-0193"}}},
+		{"ITIN renewals, no dashes on the letters:\n  931791234  Ms A\n",
+			[]found{{detect.US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER, "931791234"}}},
+		{"SIN 130 692 544 | 587838483 | 772616751",
+			[]found{{detect.CA_SOCIAL_INSURANCE_NUMBER, "130 692 544"}, {detect.CA_SOCIAL_INSURANCE_NUMBER, "587838483"}, {detect.CA_SOCIAL_INSURANCE_NUMBER, "772616751"}}},
+		{"Aadhaar re-KYC\nmummy ka 587371678684\n" + strings.Repeat("-", 60) + "\n{\"bytes=535326502014\"}",
+			[]found{{detect.IN_AADHAAR, "587371678684"}}},
+		{"AKIAIOSFODNN7EXAMPLE\n\nleaked too: +rV0QrjOrT7VbPU+HtBG3W+BlFnJHTgLdi8cCyI8 ·",
+			[]found{{detect.AWS_ACCESS_KEY, "AKIAIOSFODNN7EXAMPLE"}, {detect.AWS_SECRET_KEY, "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"}}},
+		// A word of capitals on the line after an IBAN is no SWIFT code.
+		{"IBAN DE89 3704 0044 0532 0130 00\nHDFC0001234\tVERIFIED\tdone",
+			[]found{{detect.INTERNATIONAL_BANK_ACCOUNT_NUMBER, "DE89 3704 0044 0532 0130 00"}}},
+		// Out of the window, or never named: nothing (or a phone number).
+		{"NHS\n" + filler + "988 754 1877 | ITIN\n" + filler + "931791234 Aadhaar\n" + filler + "587371678684",
+			[]found{{detect.PHONE, "988 754 1877"}}},
+		{"988 754 1877, 931791234, 587371678684, 587838483, +rV0QrjOrT7VbPU+HtBG3W+BlFnJHTgLdi8cCyI8",
+			[]found{{detect.PHONE, "988 754 1877"}}},
+	} {
+		assert.Equal(t, tc.want, find(all, tc.text), "in %q", tc.text)
+	}
 }

@@ -8,6 +8,9 @@ import (
 // upper tries the entities that start with a capital letter.
 func (s *Scanner) upper(b *best, w []byte, p, lo int) {
 	if p+1 < len(w) && isLower(w[p+1]) {
+		if c := w[p]; (c == 'A' || c == 'R' || c == 'S') && p+6 < len(w) && (w[p+2] == 'd' || w[p+2] == 'u' || w[p+2] == 'c') {
+			s.noteWord(w, p) // Aadhaar, Routing, Secret
+		}
 		// A capitalised word: a month name, or a secret key that happens
 		// to start this way.
 		if s.types.Has(DATE_TIME) {
@@ -15,6 +18,9 @@ func (s *Scanner) upper(b *best, w []byte, p, lo int) {
 		}
 		if keyLength(w, p) {
 			s.secret(b, w, p, lo)
+		}
+		if p+2 < len(w) && isDigit(w[p+2]) {
+			s.nino(b, w, p, lo) // typed as a name: Zy022889c
 		}
 		return
 	}
@@ -30,6 +36,9 @@ func (s *Scanner) upper(b *best, w []byte, p, lo int) {
 		r++
 	}
 	n := r - p
+	if n >= 3 && n <= 7 {
+		s.noteCaps(w, p, n) // NHS, ITIN, SIN, SSN
+	}
 	switch n {
 	case 20:
 		s.awsKey(b, w, p)
@@ -105,6 +114,8 @@ func (s *Scanner) secret(b *best, w []byte, p, lo int) {
 	score := float32(0.3)
 	if s.contextWithin(w, lo, p, 64, ctxSecret) || nearAccessKey(w, lo, p) {
 		score = 0.95
+	} else {
+		score = s.topicScore(AWS_SECRET_KEY, p, score, 0.6)
 	}
 	s.offer(b, p, p+40, AWS_SECRET_KEY, score)
 }
@@ -235,7 +246,9 @@ func (s *Scanner) vin(b *best, w []byte, p, lo int) {
 	}
 	if VIN(v) {
 		s.offer(b, p, p+17, VEHICLE_IDENTIFICATION_NUMBER, s.ctxScore(w, lo, p, 0.85, 0.95, ctxVIN))
-	} else if s.hasContext(w, lo, p, ctxVIN) {
+	} else if v[0] > '5' && s.hasContext(w, lo, p, ctxVIN) {
+		// Only North America (1-5) requires the check digit: a labelled
+		// European or Asian VIN need not have one.
 		s.offer(b, p, p+17, VEHICLE_IDENTIFICATION_NUMBER, 0.7)
 	}
 }
@@ -267,10 +280,51 @@ func (s *Scanner) swift(b *best, w []byte, p, lo, n int) {
 	if w[p+7] == '0' { // test and training codes
 		score = 0.35
 	}
-	if s.hasContext(w, lo, p, ctxSWIFT) {
+	if s.hasContext(w, lo, p, ctxSWIFT) || mtField(w, p) {
 		score = 0.95
+	} else if score < 0.5 && w[p+7] != '0' && s.afterBankValue(w, p) {
+		score = 0.6 // after an IBAN or in a list of codes: "SK46 9234 ... · TATRSKBX"
 	}
 	s.offer(b, p, p+n, SWIFT_CODE, score)
+}
+
+// afterBankValue reports whether an IBAN or a SWIFT code ended shortly
+// before p on its line.
+func (s *Scanner) afterBankValue(w []byte, p int) bool {
+	e := s.seen[SWIFT_CODE]
+	return e >= 0 && p-e <= 40 && bytes.IndexByte(w[e:p], '\n') < 0
+}
+
+// swiftAfterLabel tries a SWIFT code typed in lower case after "swift:" or
+// "bic:" at p, which no anchor starts: swift: qiqjiecjo9n.
+func (s *Scanner) swiftAfterLabel(b *best, w []byte, p, lo int) {
+	var lw [16]byte
+	if l := string(lastWord(w, lo, p+1, &lw)); l != "swift" && l != "bic" || !s.types.Has(SWIFT_CODE) {
+		return
+	}
+	i := skipSeps(w, p+1, 3)
+	e := i
+	for e < len(w) && e-i < 12 && (isLower(w[e]) || isDigit(w[e])) {
+		e++
+	}
+	n := e - i
+	if n != 8 && n != 11 || !wordEnd(w, e) {
+		return
+	}
+	for k := i; k < i+6; k++ {
+		if !isLower(w[k]) {
+			return
+		}
+	}
+	if Country(toUpper(w[i+4]), toUpper(w[i+5])) {
+		s.offer(b, i, e, SWIFT_CODE, 0.9)
+	}
+}
+
+// mtField reports whether p follows the tag of a SWIFT MT message's field
+// that holds a BIC: ":52A:", ":57A:" (the option letter A means a BIC).
+func mtField(w []byte, p int) bool {
+	return p >= 5 && w[p-1] == ':' && w[p-2] == 'A' && isDigit(w[p-3]) && isDigit(w[p-4]) && w[p-5] == ':'
 }
 
 // iban: country, check digits and the account, whole or in groups of four
@@ -372,7 +426,7 @@ func (s *Scanner) hexColon(b *best, w []byte, p, lo int) {
 			i := p + 3*k
 			ok = isHex(w[i]) && isHex(w[i+1]) && (k == 5 || w[i+2] == sep)
 		}
-		if ok && wordEnd(w, p+17) && !(p+18 < len(w) && w[p+17] == sep && isHex(w[p+18])) {
+		if ok && wordEnd(w, p+17) && !(p+18 < len(w) && w[p+17] == sep && isHex(w[p+18])) && !(p >= 2 && w[p-1] == sep && isHex(w[p-2])) {
 			s.offer(b, p, p+17, MAC_ADDRESS, s.ctxScore(w, lo, p, 0.85, 0.95, ctxMAC))
 			return
 		}
@@ -392,7 +446,7 @@ func (s *Scanner) hexColon(b *best, w []byte, p, lo int) {
 		}
 		e++
 	}
-	if e-p > 45 || colons < 2 || (!double && colons < 6) || (e < len(w) && (isWord(w[e]) || w[e] == '%')) {
+	if e-p > 45 || colons < 2 || (!double && colons < 6) || (e < len(w) && (isWord(w[e]) || w[e] == '%' && !linkLocal(w, p))) {
 		return
 	}
 	for e > p && w[e-1] == '.' {
@@ -415,6 +469,13 @@ func (s *Scanner) hexColon(b *best, w []byte, p, lo int) {
 		score = 0.45 // "a::b": too short to tell from other text
 	}
 	s.offer(b, p, e, IP_ADDRESS, score)
+}
+
+// linkLocal reports whether the IPv6 address at p is link-local (fe80::),
+// the one kind written with a zone after it, fe80::1%14 or fe80::1%eth0;
+// the zone is left out of the match.
+func linkLocal(w []byte, p int) bool {
+	return p+5 <= len(w) && w[p]|0x20 == 'f' && w[p+1]|0x20 == 'e' && w[p+2] == '8' && w[p+3] == '0' && w[p+4] == ':'
 }
 
 // ciscoMAC: a MAC address as Cisco writes it, 809a.7e8a.cd56. Three
@@ -485,6 +546,11 @@ func quietColon(w []byte, p int) bool {
 // starts with a lower-case letter or is empty, or a secret key after a
 // label.
 func (s *Scanner) colon(b *best, w []byte, p, lo, blo int) {
+	if p >= 3 && (w[p-1]|0x20 == 't' || w[p-1]|0x20 == 'c') {
+		if s.swiftAfterLabel(b, w, p, lo); b.ok {
+			return
+		}
+	}
 	if p+2 < len(w) && w[p+1] == '/' && w[p+2] == '/' {
 		s.url(b, w, p, blo)
 		if b.ok {
@@ -693,7 +759,14 @@ func (s *Scanner) parenPhone(b *best, w []byte, p, lo int) {
 		}
 		return true
 	}
-	if !take(3) || w[i] != ')' {
+	if !take(2) {
+		return
+	}
+	if w[i] == ')' {
+		s.parenBrazil(b, w, p, lo)
+		return
+	}
+	if !take(1) || w[i] != ')' {
 		return
 	}
 	i++
@@ -709,6 +782,9 @@ func (s *Scanner) parenPhone(b *best, w []byte, p, lo int) {
 	if !take(4) || !wordEnd(w, i) {
 		return
 	}
+	if p >= 2 && w[p-1] == ' ' && w[p-2] == '1' && p-2 >= s.last && (p == 2 || !isWord(w[p-3]) && w[p-3] != '.') {
+		p -= 2 // the country code written without '+': 1 (403) 555-0101
+	}
 	if nanp(d[:]) {
 		s.offer(b, p, i, PHONE, s.ctxScore(w, lo, p, 0.9, 0.95, ctxPhone))
 	} else if exampleNANP(d[:]) {
@@ -716,14 +792,37 @@ func (s *Scanner) parenPhone(b *best, w []byte, p, lo int) {
 	}
 }
 
+// parenBrazil: an area code of two digits in brackets, then four or five
+// digits, '-' and four: (21) 2864-8499, (11) 92806-4306.
+func (s *Scanner) parenBrazil(b *best, w []byte, p, lo int) {
+	i := p + 4
+	if i < len(w) && w[i] == ' ' {
+		i++
+	}
+	j := digitsEnd(w, i)
+	if n := j - i; n != 4 && n != 5 || j+5 > len(w) || w[j] != '-' || digitsEnd(w, j+1) != j+5 || !wordEnd(w, j+5) || w[p+1] == '0' {
+		return
+	}
+	s.offer(b, p, j+5, PHONE, s.ctxScore(w, lo, p, 0.8, 0.95, ctxPhone))
+}
+
 // e164: +country and number, digits in groups joined by single spaces,
 // '-' or '.', an area code perhaps in brackets; 8 to 15 digits.
 func (s *Scanner) e164(b *best, w []byte, p, lo int) {
+	if keyLength(w, p) {
+		s.secret(b, w, p, lo) // a secret key that starts with '+'
+	}
 	if !s.types.Has(PHONE) || (p > 0 && (isWord(w[p-1]) || w[p-1] == '+')) || p+1 >= len(w) || w[p+1] < '1' || w[p+1] > '9' {
 		return
 	}
+	s.intl(b, w, p, p+1, lo)
+}
+
+// intl reads an international number that starts at p with '+' or 00,
+// its country code at cc.
+func (s *Scanner) intl(b *best, w []byte, p, cc, lo int) {
 	var d [16]byte
-	n, i, e := 0, p+1, p+1
+	n, i, e := 0, cc, cc
 	for i < len(w) && n <= 15 {
 		c := w[i]
 		switch {
@@ -735,7 +834,7 @@ func (s *Scanner) e164(b *best, w []byte, p, lo int) {
 			i++
 			e = i
 			continue
-		case (c == ' ' || c == '-' || c == '.') && i+1 < len(w) && (isDigit(w[i+1]) || w[i+1] == '(') && i > p+1 && w[i-1] != ' ':
+		case (c == ' ' || c == '-' || c == '.') && i+1 < len(w) && (isDigit(w[i+1]) || w[i+1] == '(') && i > cc && w[i-1] != ' ':
 			i++
 			continue
 		case c == '(' && i+1 < len(w) && isDigit(w[i+1]):

@@ -65,8 +65,20 @@ func (s *Scanner) national(b *best, w []byte, p, lo int, g *groups) {
 		}
 		return
 	}
-	if sep == '.' || sep == ':' || w[g.s[1]] == '0' {
-		return // the subscriber number never starts with 0
+	if w[p+1] == '0' {
+		// 00 dials abroad, then a country's calling code: 0091 89560
+		// 22714, 0044 20 7946 0958.
+		if l := g.len(0) - 2; l >= 1 && l <= 3 && callingCode(w[p+2:g.e[0]]) {
+			s.intl(b, w, p, p+2, lo)
+		}
+		return
+	}
+	// The subscriber number never starts with 0, but in the UK's mobile
+	// and non-geographic ranges and Australia's mobiles: 07384 019 227,
+	// 0330 088 4410, 0412 040 834.
+	zeroSub := w[g.s[1]] == '0'
+	if sep == '.' || sep == ':' || zeroSub && w[p+1] != '3' && w[p+1] != '7' && w[p+1] != '8' && w[p+1] != '4' {
+		return
 	}
 	// The area code, then the subscriber number whole or in groups of
 	// three or more joined by one separator (a space or '-', which may
@@ -82,6 +94,9 @@ func (s *Scanner) national(b *best, w []byte, p, lo int, g *groups) {
 			return // written as North America writes, 011-555-1234: not a trunk 0
 		}
 		d := g.digits(w, k, &dbuf)
+		if zeroSub && len(d) != 11 && !(d[1] == '4' && len(d) == 10) {
+			continue
+		}
 		if trunkPlan(d, g.len(0)) {
 			score := float32(0.6)
 			if k > 2 {
@@ -91,6 +106,59 @@ func (s *Scanner) national(b *best, w []byte, p, lo int, g *groups) {
 			return
 		}
 	}
+}
+
+// noTrunk tries the national forms that have no trunk 0: Brazil's area
+// code and number, 11 97168-7102 (a mobile's nine digits start with 9),
+// and Spain's nine digits from 6-9, 625 671 402, 620 12 84 23, 91 463 80
+// 35, which are a Canadian SIN's shape too and so need a label.
+func (s *Scanner) noTrunk(b *best, w []byte, p, lo int, g *groups) {
+	if !s.types.Has(PHONE) || g.sep[0] == g.before {
+		return
+	}
+	l0 := g.len(0)
+	if l0 == 2 && w[p+1] != '0' && g.sep[0] == ' ' && g.n >= 3 && g.sep[1] == '-' && g.len(2) == 4 && g.endsAt(w, 3, "") {
+		if l1 := g.len(1); l1 == 5 && w[g.s[1]] == '9' {
+			s.offer(b, p, g.e[2], PHONE, s.ctxScore(w, lo, p, 0.6, 0.95, ctxPhone))
+		} else if l1 == 4 {
+			s.offer(b, p, g.e[2], PHONE, s.ctxScore(w, lo, p, 0.3, 0.9, ctxPhone))
+		}
+		return
+	}
+	if w[p] >= '6' && (g.token(w, " ", 3, 3, 3) || g.token(w, " ", 3, 2, 2, 2) || g.token(w, " ", 2, 3, 2, 2)) {
+		e := g.e[2]
+		if g.n > 3 && g.len(1) != 3 || g.len(0) == 2 {
+			e = g.e[3]
+		}
+		if s.hasContext(w, lo, p, ctxPhone) {
+			s.offer(b, p, e, PHONE, 0.9)
+		}
+	}
+}
+
+// callingCode reports whether digits are a country calling code in use
+// (ITU-T E.164 assignments), so that a number after 00 is one dialled
+// abroad rather than an identifier padded with zeros.
+func callingCode(d []byte) bool {
+	n := num(d)
+	switch len(d) {
+	case 1:
+		return n == 1 || n == 7
+	case 2:
+		switch n {
+		case 20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54, 55, 56, 57, 58,
+			60, 61, 62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98:
+			return true
+		}
+	case 3:
+		switch {
+		case n >= 211 && n <= 269, n >= 290 && n <= 299, n >= 350 && n <= 359, n >= 370 && n <= 389,
+			n >= 420 && n <= 423, n >= 500 && n <= 509, n >= 590 && n <= 599, n >= 670 && n <= 692,
+			n >= 850 && n <= 856, n >= 880 && n <= 886, n >= 960 && n <= 998:
+			return true
+		}
+	}
+	return false
 }
 
 // parenNational: an area code with its trunk 0 in brackets, then the
@@ -104,7 +172,7 @@ func (s *Scanner) parenNational(b *best, w []byte, p, lo int) {
 		i++
 	}
 	area := n
-	if area < 3 || i+1 >= len(w) || w[i] != ')' {
+	if area < 2 || i+1 >= len(w) || w[i] != ')' {
 		return
 	}
 	i++

@@ -78,6 +78,13 @@ func (g *groups) token(w []byte, seps string, lens ...int) bool {
 	return g.shape(w, seps, lens...) && g.endsAt(w, len(lens), "") && (len(lens) == 1 || g.sep[0] != g.before)
 }
 
+// spaceThenDash reports whether the number is 3-3-4 digits written as
+// Quebec and some forms write a phone number, 418 555-0133.
+func (g *groups) spaceThenDash(w []byte) bool {
+	return g.sep[0] == ' ' && g.sep[1] == '-' && g.len(0) == 3 && g.len(1) == 3 && g.len(2) == 4 && g.before != ' ' &&
+		(g.n == 3 && wordEnd(w, g.e[2]) || g.n > 3 && g.sep[2] == ' ')
+}
+
 // endsAt reports whether a token of the first k groups ends cleanly: the
 // next group is only joined by a space (or one of also) that is not the
 // token's own separator, or nothing word-like follows.
@@ -151,10 +158,18 @@ func loneNumber(w []byte, p int) bool {
 		return i-p < 9
 	}
 	switch c := w[i]; {
-	case c == ':' || c == '-' || isAlpha(c):
+	case c == ':' || c == '-' || isAlpha(c) || c == 0xe5 && i-p == 4: // 0xe5: 年, a year in Chinese or Japanese
 		return false
-	case c == '.' && joined(w, i):
-		return !joined(w, digitsEnd(w, i+1))
+	case c == '.':
+		switch {
+		case i-p == 4 && i+5 < len(w) && w[i+5] == '.':
+			return false // a Cisco MAC's first group: 3032.8c5f.c273
+		case joined(w, i):
+			return !joined(w, digitsEnd(w, i+1))
+		case i-p <= 2:
+			return !(i+2 < len(w) && w[i+1] == ' ' && isUpper(w[i+2])) // a German date: 3. Juni 2026
+		}
+		return i-p < 9
 	case i-p >= 9 || (c == ' ' || c == '/') && i-p <= 2 || joined(w, i):
 		return false
 	}
@@ -187,6 +202,10 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		g.before = runBefore(w, p, lo)
 	}
 	e0 := g.e[0]
+	if g.n == 1 && e0-p == 4 && wordAt(w, e0, "年") {
+		s.cjkDate(b, w, p, lo)
+		return
+	}
 	if e0 < len(w) {
 		if c := w[e0]; c == ':' || c == '-' || (isHex(c) && !isDigit(c)) || (c == '.' && e0-p == 4 && p+9 < len(w) && w[p+9] == '.') {
 			s.hexColon(b, w, p, lo)
@@ -207,9 +226,14 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 				s.dayMonthYear(b, w, p, lo)
 				s.monthBefore(b, w, p, lo)
 			}
+			if g.len(0) <= 2 && w[e0] == 'h' {
+				if t := frenchClock(w, p); t > 0 && t-p >= 4 {
+					s.offer(b, p, t, DATE_TIME, 0.7) // French: 9h00, 18 h 30
+				}
+			}
 			return
 		}
-		if (w[e0] == ' ' || w[e0] == '/' || w[e0] == '-') && g.len(0) <= 2 {
+		if (w[e0] == ' ' || w[e0] == '/' || w[e0] == '-' || w[e0] == '.' && e0+1 < len(w) && w[e0+1] == ' ') && g.len(0) <= 2 {
 			s.dayMonthYear(b, w, p, lo)
 		}
 	}
@@ -223,7 +247,7 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		s.ipv4(b, w, p, lo, g)
 	case g.n >= 3 && l0 == 4 && (g.shape(w, "-/.", 4, 2, 2) || g.shape(w, "-/.", 4, 1, 2) || g.shape(w, "-/.", 4, 2, 1) || g.shape(w, "-/.", 4, 1, 1)):
 		y, m, d := num(w[g.s[0]:g.e[0]]), num(w[g.s[1]:g.e[1]]), num(w[g.s[2]:g.e[2]])
-		if validDate(y, m, d) {
+		if validDate(y, m, d) && !(g.sep[0] == '.' && calVer(w, g)) {
 			s.dateWithTime(b, w, p, g.e[2], lo)
 		}
 	case g.n >= 3 && g.len(2) == 4 && g.len(0) <= 2 && g.len(1) <= 2 && g.shape(w, "/-.", g.len(0), g.len(1), 4):
@@ -237,6 +261,13 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		a, c, y := num(w[g.s[0]:g.e[0]]), num(w[g.s[1]:g.e[1]]), 2000+num(w[g.s[2]:g.e[2]])
 		if t := timeAt(w, g.e[2]+1); t-g.e[2] >= 9 && wordEnd(w, t) && (validDate(y, a, c) || validDate(y, c, a)) {
 			t, _ = clockTail(w, t)
+			s.offer(b, p, t, DATE_TIME, 0.85)
+		}
+	case g.n == 3 && l0 == 2 && g.shape(w, "./", 2, 2, 2) && g.e[2]+2 < len(w) && w[g.e[2]] == ',' && w[g.e[2]+1] == ' ':
+		// The same with ", " and a time, as WhatsApp exports a chat:
+		// "02/06/26, 8:14 pm".
+		a, c, y := num(w[g.s[0]:g.e[0]]), num(w[g.s[1]:g.e[1]]), 2000+num(w[g.s[2]:g.e[2]])
+		if t := clockAt(w, g.e[2]+2); t > 0 && wordEnd(w, t) && (validDate(y, a, c) || validDate(y, c, a)) {
 			s.offer(b, p, t, DATE_TIME, 0.85)
 		}
 	case g.n >= 2 && g.sep[0] == ':' && g.len(0) <= 2 && g.len(1) == 2:
@@ -259,16 +290,29 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		}
 	}
 	// North American phone numbers, NHS numbers: 555-123-4567, 943 476 5919.
-	if g.n >= 3 && l0 == 3 && g.token(w, "-. ", 3, 3, 4) {
+	if g.n >= 3 && l0 == 3 && (g.token(w, "-. ", 3, 3, 4) || g.spaceThenDash(w)) {
 		d := g.digits(w, 3, &dbuf)
 		e := g.e[2]
+		// Where NHS numbers are the topic, a number of their shape is one
+		// (or a mistyped one) rather than a North American phone number,
+		// unless a label says phone.
+		// (555 is the exchange of North America's fictional numbers.)
+		nhsTopic := g.sep[0] != '.' && string(d[3:6]) != "555" && s.topic(UK_NATIONAL_HEALTH_SERVICE_NUMBER, p0)
 		if nanp(d) {
-			s.offer(b, p0, e, PHONE, s.ctxScore(w, lo, p0, 0.8, 0.95, ctxPhone))
+			score := s.ctxScore(w, lo, p0, 0.8, 0.95, ctxPhone)
+			if nhsTopic && score <= 0.8 { // no label says phone
+				score = 0.45
+			}
+			s.offer(b, p0, e, PHONE, score)
 		} else if exampleNANP(d) {
 			s.labelled(b, w, lo, p0, e, PHONE, ctxPhone)
 		}
 		if g.sep[0] != '.' && NHS(d) {
-			s.offer(b, p0, e, UK_NATIONAL_HEALTH_SERVICE_NUMBER, s.ctxScore(w, lo, p0, 0.5, 0.95, ctxNHS))
+			score := s.ctxScore(w, lo, p0, 0.5, 0.95, ctxNHS)
+			if nhsTopic && score < 0.9 {
+				score = 0.9
+			}
+			s.offer(b, p0, e, UK_NATIONAL_HEALTH_SERVICE_NUMBER, score)
 		}
 	}
 	if g.n >= 4 && l0 == 1 && w[p] == '1' && g.token(w, "-. ", 1, 3, 3, 4) {
@@ -296,6 +340,9 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 	}
 	if g.n >= 2 && (w[p] == '0' || w[p] >= '6' && l0 == 5) {
 		s.national(b, w, p, lo, g)
+	}
+	if g.n >= 3 && (l0 == 2 || l0 == 3 && w[p] >= '6') {
+		s.noTrunk(b, w, p, lo, g)
 	}
 	s.card(b, w, p, lo, g)
 	if g.endsAt(w, 1, "") {
@@ -340,34 +387,59 @@ func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
 	switch len(d) {
 	case 9:
 		if ITIN(d) {
-			s.offer(b, p, e, US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER, s.ctxScore(w, lo, p, 0.3, 0.9, ctxITIN))
+			s.offer(b, p, e, US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER, s.bareTopicScore(w, lo, US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER, p, s.ctxScore(w, lo, p, 0.3, 0.9, ctxITIN), 0.6))
 		} else if ValidSSN(d) {
-			s.offer(b, p, e, SSN, s.ctxScore(w, lo, p, 0.3, 0.9, ctxSSN))
+			// A taxpayer id that is not an ITIN is an SSN.
+			score := s.ctxScore(w, lo, p, 0.3, 0.9, ctxSSN)
+			if score < 0.9 {
+				score = s.ctxScore(w, lo, p, score, 0.85, ctxITIN)
+			}
+			s.offer(b, p, e, SSN, score)
 		} else if exampleSSN(d) {
 			s.labelled(b, w, lo, p, e, SSN, ctxSSN)
 		}
 		if SIN(d) {
-			s.offer(b, p, e, CA_SOCIAL_INSURANCE_NUMBER, s.ctxScore(w, lo, p, 0.3, 0.9, ctxSIN))
+			s.offer(b, p, e, CA_SOCIAL_INSURANCE_NUMBER, s.bareTopicScore(w, lo, CA_SOCIAL_INSURANCE_NUMBER, p, s.ctxScore(w, lo, p, 0.3, 0.9, ctxSIN), 0.6))
 		}
 		if ABA(d) {
-			s.offer(b, p, e, BANK_ROUTING, s.ctxScore(w, lo, p, 0.4, 0.9, ctxRouting))
+			score := float32(0.95) // between a cheque's MICR transit symbols
+			if !micrTransit(w, p, e) {
+				score = s.bareTopicScore(w, lo, BANK_ROUTING, p, s.ctxScore(w, lo, p, 0.4, 0.9, ctxRouting), 0.6)
+			}
+			s.offer(b, p, e, BANK_ROUTING, score)
 		}
 	case 10:
 		if nanp(d) || trunkPlan(d, 3) {
 			s.offer(b, p, e, PHONE, s.ctxScore(w, lo, p, 0.35, 0.85, ctxPhone))
 		}
 		if NHS(d) {
-			s.offer(b, p, e, UK_NATIONAL_HEALTH_SERVICE_NUMBER, s.ctxScore(w, lo, p, 0.3, 0.9, ctxNHS))
+			s.offer(b, p, e, UK_NATIONAL_HEALTH_SERVICE_NUMBER, s.bareTopicScore(w, lo, UK_NATIONAL_HEALTH_SERVICE_NUMBER, p, s.ctxScore(w, lo, p, 0.3, 0.9, ctxNHS), 0.6))
 		}
 	case 11:
+		// A mobile number with its trunk 0 is a shape of its own: the
+		// UK's 07xxx, India's 0 and ten digits from 6-9.
+		base := float32(0.35)
+		if d[0] == '0' && (d[1] == '7' && d[2] != '0' || d[1] >= '6') {
+			base = 0.55
+		}
 		if d[0] == '1' && nanp(d[1:]) || trunkPlan(d, 3) {
-			s.offer(b, p, e, PHONE, s.ctxScore(w, lo, p, 0.35, 0.85, ctxPhone))
+			s.offer(b, p, e, PHONE, s.ctxScore(w, lo, p, base, 0.85, ctxPhone))
 		}
 	case 12:
+		if d[0] == '9' && d[1] == '1' && d[2] >= '6' { // India's 91 and a mobile number, as operators log it
+			s.offer(b, p, e, PHONE, s.ctxScore(w, lo, p, 0.3, 0.85, ctxPhone))
+		}
 		if Aadhaar(d) {
-			s.offer(b, p, e, IN_AADHAAR, s.ctxScore(w, lo, p, 0.4, 0.95, ctxAadhaar))
+			s.offer(b, p, e, IN_AADHAAR, s.bareTopicScore(w, lo, IN_AADHAAR, p, s.ctxScore(w, lo, p, 0.4, 0.95, ctxAadhaar), 0.6))
 		}
 	}
+}
+
+// micrTransit reports whether the number at [p, e) is between the transit
+// symbols (⑆, U+2446) of a cheque's MICR line, as a routing number is.
+func micrTransit(w []byte, p, e int) bool {
+	const sym = "\u2446"
+	return p >= len(sym) && string(w[p-len(sym):p]) == sym && e+len(sym) <= len(w) && string(w[e:e+len(sym)]) == sym
 }
 
 // labelled offers a value that fails its type's rules only because it is
@@ -420,6 +492,9 @@ func (s *Scanner) ipv4(b *best, w []byte, p, lo int, g *groups) {
 	if e < len(w) && w[e] == '.' && e+1 < len(w) && isWord(w[e+1]) {
 		return
 	}
+	if netmask(w, g) {
+		return // 255.255.255.0 says how a network is cut, not who is on it
+	}
 	score := float32(0.9)
 	var lw [16]byte
 	switch string(lastWord(w, lo, p, &lw)) {
@@ -427,6 +502,16 @@ func (s *Scanner) ipv4(b *best, w []byte, p, lo int, g *groups) {
 		score = 0.3
 	}
 	s.offer(b, p, e, IP_ADDRESS, score)
+}
+
+// netmask reports whether a dotted quad is a network mask: 255 first, and
+// its bits ones then zeros.
+func netmask(w []byte, g *groups) bool {
+	var m uint32
+	for i := 0; i < 4; i++ {
+		m = m<<8 | uint32(num(w[g.s[i]:g.e[i]]))
+	}
+	return m>>24 == 255 && m|(m-1) == 0xffffffff || m == 0xffffffff
 }
 
 func validDate(y, m, d int) bool {
@@ -442,9 +527,15 @@ func validDate(y, m, d int) bool {
 
 // dateWithTime offers a date ending at e, extended by a time that follows
 // it after 'T', a space, ", " or ':' ("T10:23:45Z", " 10:23:45.123+02:00",
-// ", 18:41", ":10:24:09 +0000", " 4:51 PM UTC").
+// ", 18:41", ":10:24:09 +0000", " 4:51 PM UTC") or after "at" (" at
+// 4:12 PM", French " à 10 h 14"), and by a weekday before it ("Mon 1 June
+// 2026", "Thursday, 4 June").
 func (s *Scanner) dateWithTime(b *best, w []byte, p, e, lo int) {
-	score := float32(0.85)
+	s.dateSpan(b, w, p, e, lo, 0.85)
+}
+
+// dateSpan is dateWithTime for a date of confidence score.
+func (s *Scanner) dateSpan(b *best, w []byte, p, e, lo int, score float32) {
 	if e+1 < len(w) {
 		te := 0
 		switch w[e] {
@@ -453,7 +544,9 @@ func (s *Scanner) dateWithTime(b *best, w []byte, p, e, lo int) {
 				te, _ = clockTail(w, te) // no AM or zone after a 'Z'
 			}
 		case ' ', ':':
-			te = clockAt(w, e+1)
+			if te = clockAt(w, e+1); te == 0 && w[e] == ' ' && (w[e+1] == 'a' || w[e+1] == 'u' || w[e+1] == '@' || w[e+1] == 0xc3) {
+				te = atClock(w, e+1)
+			}
 		case ',':
 			if w[e+1] == ' ' {
 				te = clockAt(w, e+2)
@@ -470,7 +563,87 @@ func (s *Scanner) dateWithTime(b *best, w []byte, p, e, lo int) {
 		// Only worth the context search when it decides the match.
 		score = s.ctxScore(w, lo, p, score, 0.95, ctxDate)
 	}
-	s.offer(b, p, e, DATE_TIME, score)
+	st := p
+	if p > 3 && w[p-1] == ' ' {
+		st = s.weekdayBefore(w, p, lo)
+	}
+	s.offer(b, st, e, DATE_TIME, score)
+}
+
+// atClock parses a time after a date and a word that says "at": "at
+// 4:12 PM", "@ 09:30", German "um 14:30", French "à 10 h 14". It returns
+// the end, or 0.
+func atClock(w []byte, i int) int {
+	switch {
+	case i+3 < len(w) && (w[i] == 'a' && w[i+1] == 't' || w[i] == 'u' && w[i+1] == 'm') && w[i+2] == ' ':
+		return clockAt(w, i+3)
+	case i+2 < len(w) && w[i] == '@' && w[i+1] == ' ':
+		return clockAt(w, i+2)
+	case i+3 < len(w) && w[i] == 0xc3 && w[i+1] == 0xa0 && w[i+2] == ' ': // à
+		if e := clockAt(w, i+3); e > 0 {
+			return e
+		}
+		return frenchClock(w, i+3)
+	}
+	return 0
+}
+
+// frenchClock parses a time as French writes it, "10 h 14" or "10h14", at
+// i, and returns its end, or 0.
+func frenchClock(w []byte, i int) int {
+	e := digitsEnd(w[:min(len(w), i+3)], i)
+	if e == i || num(w[i:e]) > 23 {
+		return 0
+	}
+	if e+1 < len(w) && w[e] == ' ' {
+		e++
+	}
+	if e >= len(w) || w[e] != 'h' {
+		return 0
+	}
+	e++
+	if e+1 < len(w) && w[e] == ' ' {
+		e++
+	}
+	if !twoDigits(w, e, 59) || !wordEnd(w, e+2) {
+		return 0
+	}
+	return e + 2
+}
+
+var weekdays = [...]string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+// weekdayBefore returns where a weekday written before the date at p
+// starts ("Mon 1 June", "Thursday, 4 June 2026", "Fri, Feb 6"), or p. The
+// weekday is part of the date: left out, it says which date it was.
+func (s *Scanner) weekdayBefore(w []byte, p, lo int) int {
+	lo = max(lo, s.last)
+	i := p - 1
+	if i-3 < lo || w[i] != ' ' {
+		return p
+	}
+	if w[i-1] == ',' {
+		i--
+	}
+	j := i
+	for j > lo && i-j < 10 && isAlpha(w[j-1]) {
+		j--
+	}
+	if n := i - j; n < 3 || j > 0 && isWord(w[j-1]) {
+		return p
+	}
+	for _, d := range weekdays {
+		k := 0
+		for k < i-j && k < len(d) && w[j+k]|0x20 == d[k] {
+			k++
+		}
+		// The whole name, or an abbreviation of three or four letters
+		// (Mon, Tues, Thur).
+		if k == i-j && (k == len(d) || k == 3 || k == 4 && k < len(d)) {
+			return j
+		}
+	}
+	return p
 }
 
 // clockAt parses a time of day at i as it is written after a date or
@@ -493,10 +666,13 @@ func clockTail(w []byte, e int) (int, bool) {
 		return e, false // most times end at a quote or a comma
 	}
 	e0 := e
-	if e+2 < len(w) && w[e] == ' ' && ampm(w[e+1], w[e+2]) && wordEnd(w, e+3) {
-		e += 3
-	} else if e+1 < len(w) && ampm(w[e], w[e+1]) && wordEnd(w, e+2) {
-		e += 2
+	if w[e] == ' ' {
+		e++
+	}
+	if n := ampmAt(w, e); n > 0 {
+		e += n
+	} else {
+		e = e0
 	}
 	if e+1 < len(w) && w[e] == ' ' {
 		if z := zoneAt(w, e+1); z > 0 {
@@ -566,11 +742,17 @@ func zoneAt(w []byte, i int) int {
 
 // timeAt parses hh:mm[:ss[.frac]][Z|±hh[:mm]] at i, returning its end or 0.
 func timeAt(w []byte, i int) int {
-	if !twoDigits(w, i, 23) || i+2 >= len(w) || w[i+2] != ':' || !twoDigits(w, i+3, 59) {
+	if i < 0 || i+5 > len(w) {
+		return 0
+	}
+	// Every timestamp of a log comes here: hh:mm is read in one go.
+	q := w[i : i+5 : i+5]
+	h1, h2, m1, m2 := q[0]-'0', q[1]-'0', q[3]-'0', q[4]-'0'
+	if q[2] != ':' || h1 > 2 || h2 > 9 || h1 == 2 && h2 > 3 || m1 > 5 || m2 > 9 {
 		return 0
 	}
 	e := i + 5
-	if e < len(w) && w[e] == ':' && twoDigits(w, e+1, 60) {
+	if e+2 < len(w) && w[e] == ':' && twoDigits(w, e+1, 60) {
 		e += 3
 		switch {
 		case e+1 < len(w) && w[e] == '.' && isDigit(w[e+1]):
@@ -633,29 +815,94 @@ func (s *Scanner) timeOnly(b *best, w []byte, p, lo int) {
 }
 
 // timeEnd offers a time alone, from p to e: with AM, PM or a zone after
-// it, or with seconds (a bare hh:mm is as often a score or a ratio).
+// it, with seconds, or with two digits of hours (14:21, 09:12). A bare
+// 9:30 is as often a score, a ratio or a verse.
 func (s *Scanner) timeEnd(b *best, w []byte, p, e, lo int) {
-	hasSeconds := e-p >= 7
 	if end, marked := clockTail(w, e); marked {
 		s.offer(b, p, end, DATE_TIME, 0.7)
 		return
 	}
-	if hasSeconds && wordEnd(w, e) {
+	if !wordEnd(w, e) || e < len(w) && w[e] == ':' {
+		return
+	}
+	switch {
+	case e-p >= 7: // seconds
 		s.offer(b, p, e, DATE_TIME, s.ctxScore(w, lo, p, 0.6, 0.9, ctxDate))
+	case e-p == 5 && w[p+2] == ':' && (p == 0 || w[p-1] != ':'):
+		s.offer(b, p, e, DATE_TIME, 0.6)
 	}
 }
 
-func ampm(a, m byte) bool {
-	a |= 0x20
-	m |= 0x20
-	return (a == 'a' || a == 'p') && m == 'm'
+// ampmAt returns the length of AM or PM at i (am, PM, a.m., p.m.), or 0.
+func ampmAt(w []byte, i int) int {
+	if i+1 >= len(w) || w[i]|0x20 != 'a' && w[i]|0x20 != 'p' {
+		return 0
+	}
+	if w[i+1]|0x20 == 'm' && wordEnd(w, i+2) {
+		return 2
+	}
+	if i+3 < len(w) && w[i+1] == '.' && w[i+2]|0x20 == 'm' && w[i+3] == '.' {
+		return 4
+	}
+	return 0
 }
 
 var monthNames = [...]string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
 
-// monthAt parses a month name (full, or its first three letters with an
-// optional '.', "Sept" too) at i, returning the month and the end, or 0.
-func monthAt(w []byte, i int) (int, int) {
+// foreignMonths are the month names of French, German and Spanish that
+// English does not share, lower case, with their months.
+var foreignMonths = [...]struct {
+	name string
+	m    int
+}{
+	{"janvier", 1}, {"février", 2}, {"fevrier", 2}, {"mars", 3}, {"avril", 4}, {"mai", 5}, {"juin", 6},
+	{"juillet", 7}, {"août", 8}, {"aout", 8}, {"septembre", 9}, {"octobre", 10}, {"novembre", 11},
+	{"décembre", 12}, {"decembre", 12},
+	{"januar", 1}, {"februar", 2}, {"märz", 3}, {"maerz", 3}, {"juni", 6}, {"juli", 7}, {"oktober", 10},
+	{"dezember", 12},
+	{"enero", 1}, {"febrero", 2}, {"marzo", 3}, {"abril", 4}, {"mayo", 5}, {"junio", 6}, {"julio", 7},
+	{"agosto", 8}, {"septiembre", 9}, {"setiembre", 9}, {"octubre", 10}, {"noviembre", 11}, {"diciembre", 12},
+}
+
+// foreignFirst holds, per first letter, whether a foreign month name
+// starts with it: most words are turned away by one lookup.
+var foreignFirst uint32
+
+func init() {
+	for _, f := range foreignMonths {
+		foreignFirst |= 1 << (f.name[0] - 'a')
+	}
+}
+
+func foreignMonth(w []byte, i int) (int, int) {
+	if i+3 > len(w) {
+		return 0, 0
+	}
+	c := w[i] | 0x20
+	if c < 'a' || c > 'z' || foreignFirst&(1<<(c-'a')) == 0 {
+		return 0, 0
+	}
+	for _, f := range foreignMonths {
+		n := len(f.name)
+		if i+n > len(w) || f.name[0] != c {
+			continue
+		}
+		k := 1
+		for k < n && (w[i+k]|0x20 == f.name[k] || w[i+k] == f.name[k]) {
+			k++
+		}
+		if k == n && (i+n == len(w) || !isAlpha(w[i+n]) && w[i+n] < 0x80) {
+			return f.m, i + n
+		}
+	}
+	return 0, 0
+}
+
+// englishMonth parses a month name (full, or its first three letters with
+// an optional '.', "Sept" too) at i, returning the month and the end, or
+// 0. (French, German and Spanish write the day first, so dayMonthYear
+// alone tries foreignMonth.)
+func englishMonth(w []byte, i int) (int, int) {
 	if i+3 > len(w) {
 		return 0, 0
 	}
@@ -726,7 +973,7 @@ func ordinal(w []byte, i int) bool {
 		return false
 	}
 	switch uint16(w[i]|0x20)<<8 | uint16(w[i+1]|0x20) {
-	case 's'<<8 | 't', 'n'<<8 | 'd', 'r'<<8 | 'd', 't'<<8 | 'h':
+	case 's'<<8 | 't', 'n'<<8 | 'd', 'r'<<8 | 'd', 't'<<8 | 'h', 'e'<<8 | 'r':
 		return true
 	}
 	return false
@@ -744,8 +991,8 @@ func dayDigits(w []byte, i int) (int, int) {
 	d := num(w[i:j])
 	if j+1 < len(w) {
 		s := string([]byte{w[j] | 0x20, w[j+1] | 0x20})
-		if s == "st" || s == "nd" || s == "rd" || s == "th" {
-			j += 2
+		if s == "st" || s == "nd" || s == "rd" || s == "th" || s == "er" && d == 1 {
+			j += 2 // (French writes the first "1er")
 		}
 	}
 	return d, j
@@ -769,30 +1016,96 @@ func yearAt(w []byte, i int) (int, int) {
 // dayMonthYear: "15 January 2024", "15 Jan 2024", "16th of April, 1955",
 // and with '/' or '-' ("14/Jul/2026", as web servers log it,
 // "14-Jul-2026").
+//
+// Without a year, a day and a month name with a capital are a date too:
+// "5 June", "Tuesday 9th June", "Mon 1 Jun, 09:30". German writes "3.
+// Juni 2026", Spanish "2 de junio de 2026".
 func (s *Scanner) dayMonthYear(b *best, w []byte, p, lo int) {
 	d, i := dayDigits(w, p)
-	if i == 0 || i >= len(w) || (w[i] != ' ' && w[i] != '/' && w[i] != '-') {
+	if i == 0 || i+1 >= len(w) {
+		return
+	}
+	if w[i] == '.' && w[i+1] == ' ' {
+		i++ // German: "3. Juni 2026"
+	}
+	if w[i] != ' ' && w[i] != '/' && w[i] != '-' {
 		return
 	}
 	sep := w[i]
-	if sep == ' ' && isAlpha(w[i-1]) && i+4 < len(w) && w[i+1]|0x20 == 'o' && w[i+2]|0x20 == 'f' && w[i+3] == ' ' {
-		i += 3 // "16th of April 1955"
+	if sep == ' ' && (isAlpha(w[i-1]) && wordAt(w, i+1, "of ") || wordAt(w, i+1, "de ")) {
+		i += 3 // "16th of April 1955", "2 de junio"
 	}
-	m, i := monthAt(w, i+1)
-	if m == 0 || i >= len(w) {
+	mst := i + 1
+	m, me := englishMonth(w, mst)
+	if m == 0 {
+		m, me = foreignMonth(w, mst)
+	}
+	if m == 0 || me >= len(w) {
 		return
 	}
+	i = me
 	if sep == ' ' && w[i] == ',' && i+1 < len(w) && w[i+1] == ' ' {
 		i++ // "16 April, 1955"
+	} else if sep == ' ' && wordAt(w, i+1, "de ") {
+		i += 3 // "de junio de 2026"
 	}
-	if w[i] != sep {
+	y, e := 0, 0
+	if w[i] == sep {
+		y, e = yearAt(w, i+1)
+	}
+	switch {
+	case e > 0 && validDate(y, m, d):
+		s.dateWithTime(b, w, p, e, lo)
+	case e == 0 && sep == ' ' && isUpper(w[mst]) && validDate(2000, m, d): // 2000 was a leap year
+		s.dateSpan(b, w, p, me, lo, 0.7)
+	}
+}
+
+// wordAt reports whether w holds word at i.
+func wordAt(w []byte, i int, word string) bool {
+	return i+len(word) <= len(w) && string(w[i:i+len(word)]) == word
+}
+
+// cjkDate: a date as Chinese and Japanese write it, 2026年7月14日, perhaps
+// with a time after it.
+func (s *Scanner) cjkDate(b *best, w []byte, p, lo int) {
+	i := p + 4 + len("年")
+	m, j := num(w[i:digitsEnd(w[:min(len(w), i+2)], i)]), digitsEnd(w[:min(len(w), i+2)], i)
+	if j == i || !wordAt(w, j, "月") {
 		return
 	}
-	y, e := yearAt(w, i+1)
-	if e == 0 || !validDate(y, m, d) {
+	i = j + len("月")
+	d, k := num(w[i:digitsEnd(w[:min(len(w), i+2)], i)]), digitsEnd(w[:min(len(w), i+2)], i)
+	if k == i || !wordAt(w, k, "日") || !validDate(num(w[p:p+4]), m, d) {
 		return
 	}
-	s.dateWithTime(b, w, p, e, lo)
+	s.dateSpan(b, w, p, k+len("日"), lo, 0.85)
+}
+
+// calVer reports whether a dotted date, 2026.06.1, is a version (calendar
+// versioning) rather than a date: a one-digit month or day, or a suffix
+// joined on ("2026.06.03-r4417", "2026.06.1+g3f9c2a7").
+func calVer(w []byte, g *groups) bool {
+	e := g.e[2]
+	return g.len(1) == 1 || g.len(2) == 1 || g.n > 3 && g.sep[2] == '.' ||
+		e+1 < len(w) && (w[e] == '-' || w[e] == '+') && isWord(w[e+1])
+}
+
+// followsDate reports whether more of a date follows a month and day that
+// end at i: a year, a time, or digits joined on.
+func followsDate(w []byte, i int) bool {
+	if i >= len(w) {
+		return false
+	}
+	switch w[i] {
+	case ' ':
+		return i+1 < len(w) && isDigit(w[i+1])
+	case ',':
+		return i+2 < len(w) && w[i+1] == ' ' && isDigit(w[i+2]) && digitsEnd(w, i+2)-(i+2) == 4
+	case ':', '/', '-', '.':
+		return i+1 < len(w) && isDigit(w[i+1])
+	}
+	return isWord(w[i])
 }
 
 // monthBefore tries an ordinal day after a month name in lower case,
@@ -808,7 +1121,7 @@ func (s *Scanner) monthBefore(b *best, w []byte, p, lo int) {
 	if st < s.last || st > 0 && isWord(w[st-1]) {
 		return
 	}
-	if m, e := monthAt(w, st); m > 0 && e == p-1 {
+	if m, e := englishMonth(w, st); m > 0 && e == p-1 {
 		s.monthDayYear(b, w, st, lo)
 	}
 }
@@ -816,21 +1129,39 @@ func (s *Scanner) monthBefore(b *best, w []byte, p, lo int) {
 // monthDayYear: "January 15, 2024", "Jan 15th 2024", and syslog's
 // "Jul 14 10:23:45" and "Jul  4 10:23:45" (no year, but a time).
 func (s *Scanner) monthDayYear(b *best, w []byte, p, lo int) {
-	m, i := monthAt(w, p)
+	m, i := englishMonth(w, p)
 	if m == 0 || i+1 >= len(w) || w[i] != ' ' {
 		return
 	}
 	if w[i+1] == ' ' {
 		i++ // syslog pads the day with a space
+	} else if y, e := yearAt(w, i+1); e > 0 && isUpper(w[p]) && validDate(y, m, 1) {
+		s.offer(b, p, e, DATE_TIME, 0.75) // a month: "Sept 2021", "June 2026"
+		return
 	}
 	d, i := dayDigits(w, i+1)
-	if i == 0 || i+1 >= len(w) {
+	if i == 0 {
+		return
+	}
+	if isUpper(w[p]) && validDate(2000, m, d) && !followsDate(w, i) {
+		s.dateSpan(b, w, p, i, lo, 0.7) // no year: "June 5", "May 4.", "June 10th"
+		return
+	}
+	if i+1 >= len(w) {
 		return
 	}
 	if w[i] == ' ' && validDate(2000, m, d) { // 2000 was a leap year
 		if t := timeAt(w, i+1); t-(i+1) >= 8 && wordEnd(w, t) {
 			t, _ = clockTail(w, t)
-			s.offer(b, p, t, DATE_TIME, 0.85)
+			if y, e := yearAt(w, t+1); e > 0 && w[t] == ' ' && y >= 1900 && y <= 2099 {
+				// Apache's error log, [Wed Jun 03 17:06:45.118223 2026], and
+				// git's, Sat Aug 22 04:46:12 2026 +0530.
+				t = e
+				if z := zoneAt(w, t+1); z > 0 && w[t] == ' ' {
+					t = z
+				}
+			}
+			s.offer(b, s.weekdayBefore(w, p, lo), t, DATE_TIME, 0.85)
 			return
 		}
 	}

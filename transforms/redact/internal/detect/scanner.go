@@ -63,17 +63,25 @@ type Scanner struct {
 	inWord bool
 	hdr    header // the header of the table being scanned, if any
 	row    span   // the table row being scanned, if any
+	// seen is, per type, where the type was last named by its acronym or
+	// found (topics.go); far before the buffer when never.
+	seen [numEntities]int
 }
 
 // New returns a Scanner for cfg.
 func New(cfg Config) *Scanner {
 	t := cfg.Types & Detectable
-	return &Scanner{types: t, thr: cfg.Threshold,
+	s := &Scanner{types: t, thr: cfg.Threshold,
 		inWord: t&SetOf(MAC_ADDRESS, UK_NATIONAL_INSURANCE_NUMBER, INTERNATIONAL_BANK_ACCOUNT_NUMBER, VEHICLE_IDENTIFICATION_NUMBER) != 0}
+	s.forgetTopics()
+	return s
 }
 
 // Reset makes s ready for a new stream.
-func (s *Scanner) Reset() { s.pos, s.last, s.cont, s.hdr.n, s.row = 0, 0, false, 0, span{} }
+func (s *Scanner) Reset() {
+	s.pos, s.last, s.cont, s.hdr.n, s.row = 0, 0, false, 0, span{}
+	s.forgetTopics()
+}
 
 // Pos returns the position the next Scan starts from: every byte before it
 // has been decided.
@@ -83,7 +91,15 @@ func (s *Scanner) Pos() int { return s.pos }
 func (s *Scanner) Last() int { return s.last }
 
 // Shift tells s that the caller dropped the first n bytes of its buffer.
-func (s *Scanner) Shift(n int) { s.pos -= n; s.last -= n; s.row.st -= n; s.row.e -= n }
+func (s *Scanner) Shift(n int) {
+	s.pos -= n
+	s.last -= n
+	s.row.st -= n
+	s.row.e -= n
+	for i := range s.seen {
+		s.seen[i] = max(s.seen[i]-n, never)
+	}
+}
 
 // Find scans all of data at once and returns the matches.
 func Find(cfg Config, data []byte) []Match {
@@ -210,6 +226,8 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		case tColon:
 			if !quietColon(w, p) {
 				s.colon(&b, w, p, ctxLo, blo)
+			} else if p >= 3 && w[p-1]|0x20 == 't' {
+				s.swiftAfterLabel(&b, w, p, ctxLo) // swift: qiqjiecjo9n
 			}
 		case tEq:
 			if keyLength(w, skipSeps(w, p+1, 3)) {
@@ -231,6 +249,7 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			continue
 		}
 		dst = append(dst, b.m)
+		s.found(b.m)
 		s.last, p = b.m.End, b.m.End
 		s.cont = b.cont
 		s.score = b.m.Score
@@ -253,6 +272,7 @@ func (s *Scanner) accessKey(b *best, w []byte, blo, lo int, dst []Match) (int, [
 		dst = append(dst, b2.m)
 	}
 	dst = append(dst, b.m)
+	s.found(b.m)
 	p := b.m.End
 	s.last, s.cont, s.score = p, false, b.m.Score
 	b2.ok = false

@@ -1,0 +1,132 @@
+package detect
+
+// Topics: a bare number of nine, ten or twelve digits says little alone
+// (an order number passes a checksum one time in ten), and its label is
+// often far above it: an "NHS" heading over a register, "ITIN" in the
+// paragraph before a list of numbers, a column of SINs where only the
+// first is labelled. So the scanner remembers, per type, where the type
+// was last named by its acronym or name in capitals ("NHS", "ITIN",
+// "Aadhaar") or last found, and a value that passes its type's checks
+// within topicWindow bytes after that is taken as one. Only what the
+// scanner reads anyway is remembered (capitalised words are anchors), in
+// order, so chunking still changes nothing.
+
+// topicWindow is how far after a mention or a value of a type a bare
+// value of it is still taken as one.
+const topicWindow = 1024
+
+// never is where a type never seen was seen: far enough before any buffer
+// that no window reaches it, and no Shift overflows it.
+const never = -1 << 40
+
+func (s *Scanner) forgetTopics() {
+	for i := range s.seen {
+		s.seen[i] = never
+	}
+}
+
+// topic reports whether type t was named or found within topicWindow
+// bytes before p.
+func (s *Scanner) topic(t Entity, p int) bool { return p-s.seen[t] <= topicWindow }
+
+// found records a match as a mention of its type, and of the type that
+// usually goes with it: a SWIFT code with an IBAN (swift asks for one on
+// the same line), a secret key with its access key id.
+func (s *Scanner) found(m Match) {
+	s.seen[m.Type] = m.End
+	switch m.Type {
+	case INTERNATIONAL_BANK_ACCOUNT_NUMBER:
+		s.seen[SWIFT_CODE] = m.End
+	case AWS_ACCESS_KEY:
+		s.seen[AWS_SECRET_KEY] = m.End
+	case UK_NATIONAL_INSURANCE_NUMBER:
+		// A UK record: a number of the NHS number's shape in it is more
+		// likely one than a North American phone number.
+		s.seen[UK_NATIONAL_HEALTH_SERVICE_NUMBER] = m.End
+	}
+}
+
+// noteCaps records the word of n capitals at p (a plural 's' after them
+// allowed) if it names a type.
+func (s *Scanner) noteCaps(w []byte, p, n int) {
+	if e := p + n; e < len(w) && w[e] == 's' {
+		if e+1 < len(w) && isWord(w[e+1]) {
+			return
+		}
+	} else if e < len(w) && isWord(w[e]) {
+		return
+	}
+	var t Entity
+	switch string(w[p : p+n]) {
+	case "NHS":
+		t = UK_NATIONAL_HEALTH_SERVICE_NUMBER
+	case "ITIN":
+		t = US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER
+	case "SIN", "NAS":
+		t = CA_SOCIAL_INSURANCE_NUMBER
+	case "SSN":
+		t = SSN
+	case "AADHAAR", "UIDAI":
+		t = IN_AADHAAR
+	case "ABA", "RTN", "MICR":
+		t = BANK_ROUTING
+	default:
+		return
+	}
+	s.seen[t] = p + n
+}
+
+// noteWord records the capitalised word at p if it names a type.
+func (s *Scanner) noteWord(w []byte, p int) {
+	var t Entity
+	var n int
+	switch {
+	case wordAt(w, p, "Aadhaar"):
+		t, n = IN_AADHAAR, 7
+	case wordAt(w, p, "Aadhar"):
+		t, n = IN_AADHAAR, 6
+	case wordAt(w, p, "Routing"):
+		t, n = BANK_ROUTING, 7
+	case wordAt(w, p, "Secret"):
+		t, n = AWS_SECRET_KEY, 6
+	default:
+		return
+	}
+	if wordEnd(w, p+n) {
+		s.seen[t] = p + n
+	}
+}
+
+// bareTopicScore is topicScore for a run of digits alone, which a label
+// of its own names as something else ("bytes=278027800365").
+func (s *Scanner) bareTopicScore(w []byte, lo int, t Entity, p int, base, raised float32) float32 {
+	if base >= raised || labelledOther(w, lo, p) {
+		return base
+	}
+	return s.topicScore(t, p, base, raised)
+}
+
+// labelledOther reports whether a label is written right before p as key
+// and value are: a word, then ':' or '=' (quotes and a space allowed).
+func labelledOther(w []byte, lo, p int) bool {
+	i := p
+	for k := 0; k < 2 && i > lo && (w[i-1] == '"' || w[i-1] == '\'' || w[i-1] == ' '); k++ {
+		i--
+	}
+	if i <= lo || w[i-1] != ':' && w[i-1] != '=' {
+		return false
+	}
+	i--
+	for k := 0; k < 2 && i > lo && (w[i-1] == '"' || w[i-1] == '\'' || w[i-1] == ' '); k++ {
+		i--
+	}
+	return i > lo && isWord(w[i-1])
+}
+
+// topicScore is base, or raised when t is the topic at p.
+func (s *Scanner) topicScore(t Entity, p int, base, raised float32) float32 {
+	if base < raised && s.topic(t, p) {
+		return raised
+	}
+	return base
+}
