@@ -27,6 +27,12 @@ type header struct {
 	n     int // columns
 	names [maxCols][maxColName]byte
 	lens  [maxCols]uint8
+	// fixed: a fixed-width table, whose columns start at these offsets
+	// from the start of the line (delim is 0).
+	fixed bool
+	cols  [maxCols]uint16
+	// swift is the column named for SWIFT codes (swift, bic), or -1.
+	swift int
 }
 
 // headerDelims are the delimiters a header may use.
@@ -97,6 +103,12 @@ func readHeader(h *header, w []byte, i int) bool {
 	if named < 2 {
 		return false
 	}
+	tmp.swift = -1
+	for k := range tmp.n {
+		if name := tmp.names[k][:tmp.lens[k]]; contextDistance(name, 0, len(name), len(name), ctxSWIFT) >= 0 {
+			tmp.swift = k
+		}
+	}
 	// A header has a row under it: a line of names alone (prose, or a
 	// malformed row of words) does not start a table.
 	if _, n := fields(w, e+1, delim); n != tmp.n {
@@ -145,7 +157,14 @@ func (s *Scanner) column(w []byte, lo, p int) ([]byte, bool) {
 	if h.n == 0 || p < r.st || p >= r.e || r.st < lo {
 		return nil, false
 	}
-	col := countOutsideQuotes(w[r.st:p], h.delim)
+	var col int
+	if h.fixed {
+		for col+1 < h.n && int(h.cols[col+1]) <= p-r.st {
+			col++
+		}
+	} else {
+		col = countOutsideQuotes(w[r.st:p], h.delim)
+	}
 	return h.names[col][:h.lens[col]], true
 }
 
@@ -202,6 +221,20 @@ func (s *Scanner) ctxDistance(w []byte, lo, start, window int, ws *wordSet) int 
 // current table, or ends it and may be the header of the next.
 func (s *Scanner) lineStart(w []byte, i int) {
 	s.row = span{}
+	if s.hdr.n > 0 && s.hdr.fixed {
+		// Every line is a row of a fixed-width table, but its rules,
+		// until a blank line or one that starts as markup does.
+		e := bytes.IndexByte(w[i:], '\n')
+		switch {
+		case e < 0 || i >= len(w) || bytesContain("{[<#\r\n", w[i]):
+			s.hdr.n = 0
+		case !ruleLine(w[i : i+e]):
+			s.row = span{i, i + e}
+			return
+		default:
+			return
+		}
+	}
 	if s.hdr.n > 0 {
 		// A row starts with a value or a delimiter; a line that starts
 		// otherwise (blank, JSON, markup, indented text) ends the table,
@@ -211,6 +244,9 @@ func (s *Scanner) lineStart(w []byte, i int) {
 			s.hdr.n = 0
 		} else if e, n := fields(w, i, s.hdr.delim); e >= 0 && n == s.hdr.n {
 			s.row = span{i, e}
+			if s.hdr.swift >= 0 {
+				s.swiftCell(w, i, e)
+			}
 			return
 		}
 	}
@@ -218,7 +254,105 @@ func (s *Scanner) lineStart(w []byte, i int) {
 		i += 3 // a byte order mark, as Excel writes before a header
 	}
 	if i < len(w) && (isAlpha(w[i]) || w[i] == '"' || bytesContain(headerDelims, w[i])) {
-		readHeader(&s.hdr, w, i)
+		if !readHeader(&s.hdr, w, i) && isAlpha(w[i]) {
+			readFixedHeader(&s.hdr, w, i)
+		}
+	}
+}
+
+// readFixedHeader reports whether the line at i is the header of a
+// fixed-width table, and if so records it in h: three names or more
+// (a name may hold single spaces) separated by two spaces or more, and a
+// rule of '-' or '=' under it, as reports and command-line tools print:
+//
+//	NAME                ROUTING    ACCOUNT
+//	------------------- ---------  -------------
+func readFixedHeader(h *header, w []byte, i int) bool {
+	e := bytes.IndexByte(w[i:], '\n')
+	if e < 0 || i+e+1 >= len(w) || w[i+e+1] != '-' && w[i+e+1] != '=' {
+		return false // the cheap test first: no rule under the line
+	}
+	e += i
+	r := bytes.IndexByte(w[e+1:], '\n')
+	if r < 0 || !ruleLine(w[e+1:e+1+r]) {
+		return false
+	}
+	var tmp header
+	tmp.fixed = true
+	line := w[i:e]
+	for k := 0; k < len(line); {
+		st := k
+		for k < len(line) && !(line[k] == ' ' && (k+1 == len(line) || line[k+1] == ' ')) {
+			if c := line[k]; c != ' ' && class[c]&cName == 0 {
+				return false
+			}
+			k++
+		}
+		name := trimField(line[st:k])
+		if len(name) == 0 {
+			break // spaces to the end of the line
+		}
+		if len(name) > maxColName || !isAlpha(name[0]) || tmp.n == maxCols {
+			return false
+		}
+		copy(tmp.names[tmp.n][:], name)
+		tmp.lens[tmp.n] = uint8(len(name))
+		tmp.cols[tmp.n] = uint16(st)
+		tmp.n++
+		for k < len(line) && line[k] == ' ' {
+			k++
+		}
+	}
+	if tmp.n < 3 {
+		return false
+	}
+	*h = tmp
+	return true
+}
+
+// ruleLine reports whether a line is a table's rule: '-', '=' and '+'
+// between spaces, three at least.
+func ruleLine(l []byte) bool {
+	n := 0
+	for _, c := range l {
+		switch c {
+		case '-', '=', '+':
+			n++
+		case ' ', '\r':
+		default:
+			return false
+		}
+	}
+	return n >= 3
+}
+
+// swiftCell looks at the cell of the row [i, e) under a column named
+// for SWIFT codes: one typed in lower case has no anchor to start it
+// (bkxuie9m), so it is found here, and held in s.cell until the scan
+// reaches it.
+func (s *Scanner) swiftCell(w []byte, i, e int) {
+	k, st, quoted := 0, i, false
+	for j := i; j <= e; j++ {
+		if j < e && w[j] == '"' {
+			quoted = !quoted
+		}
+		if j < e && (w[j] != s.hdr.delim || quoted) {
+			continue
+		}
+		if k == s.hdr.swift {
+			a, b := st, j
+			for a < b && (w[a] == ' ' || w[a] == '"' || w[a] == '\'') {
+				a++
+			}
+			for b > a && (w[b-1] == ' ' || w[b-1] == '"' || w[b-1] == '\'' || w[b-1] == '\r') {
+				b--
+			}
+			if (b-a == 8 || b-a == 11) && lowerSWIFT(w[a:b]) && s.types.Has(SWIFT_CODE) {
+				s.cell = Match{Start: a, End: b, Type: SWIFT_CODE, Score: 0.9}
+			}
+			return
+		}
+		k, st = k+1, j+1
 	}
 }
 

@@ -463,6 +463,8 @@ func sample(r *rand.Rand, n int) []byte {
 		"le 2 juin 2026 à 10 h 14 ", "3. Juni 1962 ", "NHS ", "ITIN ", "Aadhaar ", "943 476 5919 ", "931791234 ",
 		"587371678684 ", "bytes=535326502014 ", "\u2446236630626\u2446 ", "· COBADEFF ", "VERIFIED ",
 		"+rV0QrjOrT7VbPU+HtBG3W+BlFnJHTgLdi8cCyI8 ", strings.Repeat(" ", 900),
+		"\nname,iban,bic,mail\nA,IE91 WNOU 5113 5320 4222 26,bkxuie9m,a@b.io\nB,x,oslwptim,y\n",
+		"\nNAME                ROUTING    ACCOUNT\n------------------- ---------  -------\nConnor Ogunleye     120863127  714664186\n\n",
 	}
 	var b bytes.Buffer
 	for b.Len() < n {
@@ -555,4 +557,30 @@ func TestTopics(t *testing.T) {
 	} {
 		assert.Equal(t, tc.want, find(all, tc.text), "in %q", tc.text)
 	}
+}
+
+// Tables whose columns say what a value is: a fixed-width report under a
+// rule, a CSV column of SWIFT codes typed in lower case, and a column of
+// codes in a table's cells.
+func TestTableColumns(t *testing.T) {
+	report := "NAME                ROUTING    ACCOUNT        AMOUNT\n" +
+		"------------------- ---------  -------------  ----------\n" +
+		"Connor Ogunleye     120863127  714664186         4279.14\n" +
+		"Siobhan Menon       128533064  26979921489       1469.00\n"
+	assert.Equal(t, []found{{detect.BANK_ROUTING, "120863127"}, {detect.BANK_ROUTING, "128533064"}}, find(all, report))
+
+	csv := "name,iban,bic,mail\n" +
+		"Dana,IE91 WNOU 5113 5320 4222 26,bkxuie9m,dana@example.ie\n" +
+		"Tiago,x,oslwptim,\"t@example.pt\"\n" +
+		"Zed,y,notacode1,z\n"
+	assert.Equal(t, []found{
+		{detect.INTERNATIONAL_BANK_ACCOUNT_NUMBER, "IE91 WNOU 5113 5320 4222 26"}, {detect.SWIFT_CODE, "bkxuie9m"}, {detect.EMAIL, "dana@example.ie"},
+		{detect.SWIFT_CODE, "oslwptim"}, {detect.EMAIL, "t@example.pt"},
+	}, find(all, csv))
+
+	codes := "Ccy  Bank                 BIC          Account\n" +
+		"JPY  Banco Ferreira Ltd   TAZHJPY4     12052140\n" +
+		"INR  Banco Sato plc       WCXOINCR     7033423736680\n" +
+		"Memo: PIERRE LINDGREN paid.\n"
+	assert.Equal(t, []found{{detect.SWIFT_CODE, "TAZHJPY4"}, {detect.SWIFT_CODE, "WCXOINCR"}}, find(all, codes))
 }

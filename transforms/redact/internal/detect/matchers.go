@@ -289,10 +289,19 @@ func (s *Scanner) swift(b *best, w []byte, p, lo, n int) {
 }
 
 // afterBankValue reports whether an IBAN or a SWIFT code ended shortly
-// before p on its line.
+// before p on its line ("SK46 9234 ... · TATRSKBX"), or, for a code in a
+// table's cell (after a tab or two spaces), a SWIFT code on one of the two
+// lines before: a column of codes. (A word of capitals after one space is
+// prose or a name: "PIERRE LINDGREN".)
 func (s *Scanner) afterBankValue(w []byte, p int) bool {
+	for _, t := range [...]Entity{INTERNATIONAL_BANK_ACCOUNT_NUMBER, SWIFT_CODE} {
+		if e := s.seen[t]; e >= 0 && p-e <= 40 && bytes.IndexByte(w[e:p], '\n') < 0 {
+			return true
+		}
+	}
 	e := s.seen[SWIFT_CODE]
-	return e >= 0 && p-e <= 40 && bytes.IndexByte(w[e:p], '\n') < 0
+	cell := p >= 2 && (w[p-1] == '\t' || w[p-1] == ' ' && w[p-2] == ' ')
+	return cell && e >= 0 && p-e <= 256 && bytes.Count(w[e:p], []byte{'\n'}) <= 2
 }
 
 // swiftAfterLabel tries a SWIFT code typed in lower case after "swift:" or
@@ -307,18 +316,21 @@ func (s *Scanner) swiftAfterLabel(b *best, w []byte, p, lo int) {
 	for e < len(w) && e-i < 12 && (isLower(w[e]) || isDigit(w[e])) {
 		e++
 	}
-	n := e - i
-	if n != 8 && n != 11 || !wordEnd(w, e) {
-		return
-	}
-	for k := i; k < i+6; k++ {
-		if !isLower(w[k]) {
-			return
-		}
-	}
-	if Country(toUpper(w[i+4]), toUpper(w[i+5])) {
+	if n := e - i; (n == 8 || n == 11) && wordEnd(w, e) && lowerSWIFT(w[i:e]) {
 		s.offer(b, i, e, SWIFT_CODE, 0.9)
 	}
+}
+
+// lowerSWIFT reports whether c (8 or 11 lower-case letters and digits)
+// is a SWIFT code typed in lower case: six letters, the fifth and sixth a
+// country, and not a test code (a '0' second in the location).
+func lowerSWIFT(c []byte) bool {
+	for k, x := range c {
+		if !isLower(x) && (k < 6 || !isDigit(x)) {
+			return false
+		}
+	}
+	return c[7] != '0' && Country(toUpper(c[4]), toUpper(c[5]))
 }
 
 // mtField reports whether p follows the tag of a SWIFT MT message's field

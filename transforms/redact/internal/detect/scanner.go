@@ -63,6 +63,7 @@ type Scanner struct {
 	inWord bool
 	hdr    header // the header of the table being scanned, if any
 	row    span   // the table row being scanned, if any
+	cell   Match  // a match in a cell of the row, found by its column (columns.go); Type None if none
 	// seen is, per type, where the type was last named by its acronym or
 	// found (topics.go); far before the buffer when never.
 	seen [numEntities]int
@@ -79,7 +80,7 @@ func New(cfg Config) *Scanner {
 
 // Reset makes s ready for a new stream.
 func (s *Scanner) Reset() {
-	s.pos, s.last, s.cont, s.hdr.n, s.row = 0, 0, false, 0, span{}
+	s.pos, s.last, s.cont, s.hdr.n, s.row, s.cell = 0, 0, false, 0, span{}, Match{}
 	s.forgetTopics()
 }
 
@@ -96,6 +97,8 @@ func (s *Scanner) Shift(n int) {
 	s.last -= n
 	s.row.st -= n
 	s.row.e -= n
+	s.cell.Start -= n
+	s.cell.End -= n
 	for i := range s.seen {
 		s.seen[i] = max(s.seen[i]-n, never)
 	}
@@ -146,6 +149,9 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			// does not end "www".
 			t := trig[buf[p]]
 			if t == tNL {
+				if s.cell.Type != None {
+					dst = s.flushCell(dst)
+				}
 				if s.hdr.n > 0 || p+1 < len(buf) && class[buf[p+1]]&cLineStart != 0 {
 					s.lineStart(buf[:min(len(buf), p+Lookahead)], p+1)
 				} else {
@@ -170,6 +176,12 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 				continue
 			}
 			break
+		}
+		if s.cell.Type != None && s.cell.Start < min(p, end) {
+			if dst = s.flushCell(dst); p < s.last {
+				p = s.last
+				continue
+			}
 		}
 		if p >= end {
 			break
@@ -258,6 +270,18 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		}
 	}
 	s.pos = max(p, s.pos)
+	return dst
+}
+
+// flushCell appends the match held in s.cell, unless one before it
+// covers part of it.
+func (s *Scanner) flushCell(dst []Match) []Match {
+	if m := s.cell; m.Start >= s.last {
+		dst = append(dst, m)
+		s.found(m)
+		s.last = m.End
+	}
+	s.cell = Match{}
 	return dst
 }
 

@@ -30,13 +30,11 @@ func (s *Scanner) forgetTopics() {
 func (s *Scanner) topic(t Entity, p int) bool { return p-s.seen[t] <= topicWindow }
 
 // found records a match as a mention of its type, and of the type that
-// usually goes with it: a SWIFT code with an IBAN (swift asks for one on
-// the same line), a secret key with its access key id.
+// usually goes with it: a secret key with its access key id, NHS numbers
+// with a UK record.
 func (s *Scanner) found(m Match) {
 	s.seen[m.Type] = m.End
 	switch m.Type {
-	case INTERNATIONAL_BANK_ACCOUNT_NUMBER:
-		s.seen[SWIFT_CODE] = m.End
 	case AWS_ACCESS_KEY:
 		s.seen[AWS_SECRET_KEY] = m.End
 	case UK_NATIONAL_INSURANCE_NUMBER:
