@@ -8,7 +8,7 @@ package detect
 var (
 	ctxSSN     = words("ssn", "social security", "social sec", "ss#", "ss #")
 	ctxITIN    = words("itin", "taxpayer", "tax id", "tin")
-	ctxSIN     = words("sin", "s.i.n", "social insurance", "insurance number")
+	ctxSIN     = words("sin", "s.i.n", "social insurance", "insurance number", "nas", "assurance sociale")
 	ctxRouting = words("routing", "aba", "rtn", "transit", "bank")
 	ctxPhone   = words("phone", "tel", "telephone", "mobile", "cell", "fax", "call", "contact", "ph", "msisdn",
 		"mob", "móvil", "movil", "teléfono", "telefono", "tlf", "telefon", "handy", "mobil", "portable", "téléphone", "celular")

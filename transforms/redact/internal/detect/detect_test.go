@@ -137,6 +137,9 @@ func TestPositives(t *testing.T) {
 		{"(key AKIAIOSFODNN7EXAMPLE, secret qsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1)", detect.AWS_SECRET_KEY, "qsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1"},
 		{"keys like AKIAIOSFODNN7EXAMPLE / zD+JealrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPL1", detect.AWS_SECRET_KEY, "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"},
 		{"(secret qsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1, key AKIAIOSFODNN7EXAMPLE)", detect.AWS_SECRET_KEY, "qsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1"},
+		// Secret keys that start in lower case, with a label some way off.
+		{"secret printed by mistake -> fm16c/HqhIzwC+x/gV7220ZU/PxR0V52lsMURKs4\n", detect.AWS_SECRET_KEY, "fm16c/HqhIzwC+x/gV7220ZU/PxR0V52lsMURKs4"},
+		{"13    aws-secret-key       aAoDb/gn2BhCdmy58A1dMJgO34gwzamrjrZhbpFb\n", detect.AWS_SECRET_KEY, "aAoDb/gn2BhCdmy58A1dMJgO34gwzamrjrZhbpFb"},
 		{"QsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1 AKIAIOSFODNN7EXAMPLE", detect.AWS_SECRET_KEY, "QsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1"},
 		// Well-known example values, labelled.
 		{"SSN 123-45-6789", detect.SSN, "123-45-6789"},
@@ -285,10 +288,9 @@ func TestNearMisses(t *testing.T) {
 	} {
 		assert.Empty(t, find(noDates, s), "%q", s)
 	}
-	// A secret key with no label on the line after its access key id is
-	// not taken for one.
-	assert.Equal(t, []found{{detect.AWS_ACCESS_KEY, "AKIAIOSFODNN7EXAMPLE"}},
-		find(all, "AKIAIOSFODNN7EXAMPLE\nqsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1"))
+	// A 40-character token with no label and no access key id near it is
+	// not taken for a secret key.
+	assert.Empty(t, find(all, "token\nqsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1"))
 	// Dates are found as DATE_TIME, never as another type.
 	for _, s := range []string{"2024-01-15T10:23:45Z", "2024-01-15", "01/15/2024", "Jan 15, 2024", "10:23:45"} {
 		for _, f := range find(all, "at "+s+" ok") {
@@ -462,7 +464,8 @@ func sample(r *rand.Rand, n int) []byte {
 		"Mon 1 June 2026 at 09:12 ", "Thursday, 4 June ", "June 5 ", "Sept 2021 ", "[14:21] ", "02/06/26, 8:14 pm ",
 		"le 2 juin 2026 à 10 h 14 ", "3. Juni 1962 ", "NHS ", "ITIN ", "Aadhaar ", "943 476 5919 ", "931791234 ",
 		"587371678684 ", "bytes=535326502014 ", "\u2446236630626\u2446 ", "· COBADEFF ", "VERIFIED ",
-		"+rV0QrjOrT7VbPU+HtBG3W+BlFnJHTgLdi8cCyI8 ", strings.Repeat(" ", 900),
+		"+rV0QrjOrT7VbPU+HtBG3W+BlFnJHTgLdi8cCyI8 ", strings.Repeat(" ", 900), "secret fm16c/HqhIzwC+x/gV7220ZU/PxR0V52lsMURKs4 ",
+		"abc1/def/ghi+jkl ",
 		"\nname,iban,bic,mail\nA,IE91 WNOU 5113 5320 4222 26,bkxuie9m,a@b.io\nB,x,oslwptim,y\n",
 		"\nNAME                ROUTING    ACCOUNT\n------------------- ---------  -------\nConnor Ogunleye     120863127  714664186\n\n",
 	}
@@ -544,6 +547,8 @@ func TestTopics(t *testing.T) {
 			[]found{{detect.CA_SOCIAL_INSURANCE_NUMBER, "130 692 544"}, {detect.CA_SOCIAL_INSURANCE_NUMBER, "587838483"}, {detect.CA_SOCIAL_INSURANCE_NUMBER, "772616751"}}},
 		{"Aadhaar re-KYC\nmummy ka 587371678684\n" + strings.Repeat("-", 60) + "\n{\"bytes=535326502014\"}",
 			[]found{{detect.IN_AADHAAR, "587371678684"}}},
+		{"AKIAIOSFODNN7EXAMPLE\nqsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1",
+			[]found{{detect.AWS_ACCESS_KEY, "AKIAIOSFODNN7EXAMPLE"}, {detect.AWS_SECRET_KEY, "qsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1"}}},
 		{"AKIAIOSFODNN7EXAMPLE\n\nleaked too: +rV0QrjOrT7VbPU+HtBG3W+BlFnJHTgLdi8cCyI8 ·",
 			[]found{{detect.AWS_ACCESS_KEY, "AKIAIOSFODNN7EXAMPLE"}, {detect.AWS_SECRET_KEY, "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"}}},
 		// A word of capitals on the line after an IBAN is no SWIFT code.

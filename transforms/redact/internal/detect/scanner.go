@@ -125,6 +125,7 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 	}
 	p, dst = s.continueURL(buf, p, end, dst)
 	var b best
+	keyAt := -1 // a secret key that starts in a word, where no anchor is
 	for p < end {
 		// Skip what cannot start an entity: eight bytes a step while none
 		// is a trigger, then straight to the first that is. A digit or a
@@ -168,7 +169,18 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 				if t == tDigit && s.inWord && p >= 2 && (prev == '-' || isLower(prev) && (isLower(buf[p-2]) || buf[p-2] == '-' || p+3 < len(buf) && buf[p+3] == '.')) && inWordStart(buf, p) {
 					break
 				}
-				p = skipWordTo(buf, p+1, end)
+				// The whole word, even past end: what follows it decides,
+				// and a scan of the whole input would see it too.
+				q := skipWordTo(buf, p+1, len(buf))
+				if q < len(buf) && (buf[q] == '/' || buf[q] == '+') && s.types.Has(AWS_SECRET_KEY) {
+					// A word with a capital or a digit in it, then '/' or
+					// '+': perhaps a secret key that starts in lower case.
+					if st := keyStart(buf, q); st >= s.last && keyLength(buf, st) {
+						keyAt, p = q, st
+						break
+					}
+				}
+				p = q
 				continue
 			}
 			if t == tDot && (p < 3 || prev|0x20 != 'w') {
@@ -191,66 +203,71 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		blo := max(ctxLo, s.last)
 		b.ok = false // what the last anchor found is spent
 		next := p + 1
-		switch trig[buf[p]] {
-		case tDigit:
-			if p > 0 && !digitStartOK(buf[p-1]) {
-				if st := macStart(w, p); st >= blo {
-					s.hexColon(&b, w, st, ctxLo)
-				} else if st := ciscoStart(w, p); st >= blo {
-					s.hexColon(&b, w, st, ctxLo)
-				} else if st := lowerToken(w, p); st >= blo && isLower(buf[p-1]) {
-					s.lowerID(&b, w, st, ctxLo)
+		if keyAt >= 0 {
+			s.secret(&b, w, p, ctxLo)
+			next, keyAt = keyAt, -1
+		} else {
+			switch trig[buf[p]] {
+			case tDigit:
+				if p > 0 && !digitStartOK(buf[p-1]) {
+					if st := macStart(w, p); st >= blo {
+						s.hexColon(&b, w, st, ctxLo)
+					} else if st := ciscoStart(w, p); st >= blo {
+						s.hexColon(&b, w, st, ctxLo)
+					} else if st := lowerToken(w, p); st >= blo && isLower(buf[p-1]) {
+						s.lowerID(&b, w, st, ctxLo)
+					}
+					if !b.ok {
+						next = skipWord(buf, p)
+					}
+					break
+				}
+				if isoDate(w, p) {
+					// A log timestamp, 2024-01-15T... or 2024-01-15 ...: the
+					// most common anchor by far, and one only a date can
+					// match (numeric would offer nothing else at it).
+					y, m, d := num4(w[p:]), num2(w[p+5:]), num2(w[p+8:])
+					if s.types.Has(DATE_TIME) && validDate(y, m, d) {
+						s.dateWithTime(&b, w, p, p+10, ctxLo)
+					}
+					if !b.ok {
+						next = pastTimestamp(w, p)
+						break
+					}
+				} else if !loneNumber(w, p) {
+					s.numeric(&b, w, p, ctxLo)
 				}
 				if !b.ok {
 					next = skipWord(buf, p)
 				}
-				break
-			}
-			if isoDate(w, p) {
-				// A log timestamp, 2024-01-15T... or 2024-01-15 ...: the
-				// most common anchor by far, and one only a date can
-				// match (numeric would offer nothing else at it).
-				y, m, d := num4(w[p:]), num2(w[p+5:]), num2(w[p+8:])
-				if s.types.Has(DATE_TIME) && validDate(y, m, d) {
-					s.dateWithTime(&b, w, p, p+10, ctxLo)
-				}
-				if !b.ok {
-					next = pastTimestamp(w, p)
+			case tUpper:
+				if p > 0 && isWord(buf[p-1]) {
+					next = skipWord(buf, p)
 					break
 				}
-			} else if !loneNumber(w, p) {
-				s.numeric(&b, w, p, ctxLo)
+				s.upper(&b, w, p, ctxLo)
+				if !b.ok {
+					next = skipWord(buf, p)
+				}
+			case tAt:
+				s.email(&b, w, p, blo)
+			case tColon:
+				if !quietColon(w, p) {
+					s.colon(&b, w, p, ctxLo, blo)
+				} else if p >= 3 && w[p-1]|0x20 == 't' {
+					s.swiftAfterLabel(&b, w, p, ctxLo) // swift: qiqjiecjo9n
+				}
+			case tEq:
+				if keyLength(w, skipSeps(w, p+1, 3)) {
+					s.secretAfter(&b, w, p+1, 3, ctxLo)
+				}
+			case tParen:
+				s.parenPhone(&b, w, p, ctxLo)
+			case tPlus:
+				s.e164(&b, w, p, ctxLo)
+			case tDot:
+				s.www(&b, w, p, blo)
 			}
-			if !b.ok {
-				next = skipWord(buf, p)
-			}
-		case tUpper:
-			if p > 0 && isWord(buf[p-1]) {
-				next = skipWord(buf, p)
-				break
-			}
-			s.upper(&b, w, p, ctxLo)
-			if !b.ok {
-				next = skipWord(buf, p)
-			}
-		case tAt:
-			s.email(&b, w, p, blo)
-		case tColon:
-			if !quietColon(w, p) {
-				s.colon(&b, w, p, ctxLo, blo)
-			} else if p >= 3 && w[p-1]|0x20 == 't' {
-				s.swiftAfterLabel(&b, w, p, ctxLo) // swift: qiqjiecjo9n
-			}
-		case tEq:
-			if keyLength(w, skipSeps(w, p+1, 3)) {
-				s.secretAfter(&b, w, p+1, 3, ctxLo)
-			}
-		case tParen:
-			s.parenPhone(&b, w, p, ctxLo)
-		case tPlus:
-			s.e164(&b, w, p, ctxLo)
-		case tDot:
-			s.www(&b, w, p, blo)
 		}
 		if !b.ok || b.m.End <= p {
 			p = next
@@ -612,4 +629,17 @@ func num2(d []byte) int { return int(d[0]-'0')*10 + int(d[1]-'0') }
 
 func num4(d []byte) int {
 	return int(d[0]-'0')*1000 + int(d[1]-'0')*100 + int(d[2]-'0')*10 + int(d[3]-'0')
+}
+
+// keyStart returns where the run of base64 bytes that ends at q starts,
+// or -1 if it is longer than a secret key.
+func keyStart(buf []byte, q int) int {
+	st := q
+	for st > 0 && q-st <= 40 && isB64(buf[st-1]) {
+		st--
+	}
+	if q-st > 40 {
+		return -1
+	}
+	return st
 }
