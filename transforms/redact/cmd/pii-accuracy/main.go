@@ -71,12 +71,14 @@ func main() {
 	}
 }
 
-// Table formats the counts, a row per entity type: precision and recall,
-// then partial redactions and matches on unlabelled text.
+// Table formats the counts, a row per entity type: precision and recall
+// (a match counts if it has the label's type and bounds), the share of
+// values redacted whole by any match, then partial redactions and
+// matches on unlabelled text.
 func Table(c map[detect.Entity]*corpus.Counts, ev corpus.Eval) string {
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "entity type\tlabels\tTP\tFP\tFN\tprecision\trecall\tF1\tpartial (words only)\tneg hit")
+	fmt.Fprintln(w, "entity type\tlabels\tTP\tFP\tFN\tprecision\trecall\tF1\tredacted\tpartial (words only)\tneg hit")
 	for _, t := range detect.Entities() {
 		k := c[t]
 		if k == nil {
@@ -87,7 +89,8 @@ func Table(c map[detect.Entity]*corpus.Counts, ev corpus.Eval) string {
 		if p+r > 0 {
 			f = 2 * p * r / (p + r)
 		}
-		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%.4f\t%.4f\t%.4f\t%d (%d)\t%d\n", t, k.TP+k.FN, k.TP, k.FP, k.FN, p, r, f, ev.Partial[t], ev.PartialWords[t], ev.NegHit[t])
+		red := float64(ev.Redacted[t]) / float64(max(1, k.TP+k.FN))
+		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%d (%d)\t%d\n", t, k.TP+k.FN, k.TP, k.FP, k.FN, p, r, f, red, ev.Partial[t], ev.PartialWords[t], ev.NegHit[t])
 	}
 	w.Flush()
 	return b.String()

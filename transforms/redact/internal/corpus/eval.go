@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bytes"
+	"slices"
 
 	"github.com/olkit/olkit/transforms/redact/internal/detect"
 )
@@ -22,6 +23,13 @@ type Eval struct {
 	// 1990", a weekday): a difference over where the value starts rather
 	// than a leak of its digits. They are counted in Partial too.
 	PartialWords map[detect.Entity]int
+	// Redacted counts, per type, the labelled values that matches cover
+	// whole, whatever the matches' types and however far they go past
+	// the value: what a redaction leaves of nothing. Recall by this count
+	// forgives a value found as another type, or with its weekday where
+	// the label leaves it out, or a date and its time in one match where
+	// the labels make two; Score does not.
+	Redacted map[detect.Entity]int
 	// NegHit counts, per type, matches on text with no label at all:
 	// near-misses (order numbers, versions, hashes, Luhn-failing cards)
 	// taken for PII.
@@ -39,7 +47,7 @@ type Eval struct {
 
 // Evaluate compares found with doc's labels.
 func Evaluate(doc Doc, found []detect.Match) Eval {
-	ev := Eval{Partial: map[detect.Entity]int{}, PartialWords: map[detect.Entity]int{}, NegHit: map[detect.Entity]int{}}
+	ev := Eval{Partial: map[detect.Entity]int{}, PartialWords: map[detect.Entity]int{}, NegHit: map[detect.Entity]int{}, Redacted: map[detect.Entity]int{}}
 	labelled := make([]bool, len(doc.Data)) // byte is inside a label
 	for _, l := range doc.Labels {
 		for i := l.Start; i < l.End; i++ {
@@ -55,6 +63,9 @@ func Evaluate(doc Doc, found []detect.Match) Eval {
 	// Partial redactions of labelled values, once per value.
 	li := 0
 	for _, l := range doc.Labels {
+		if !slices.Contains(matched[l.Start:l.End], false) {
+			ev.Redacted[l.Type]++
+		}
 		covered, overlap := false, false
 		for ; li < len(found) && found[li].End <= l.Start; li++ {
 		}

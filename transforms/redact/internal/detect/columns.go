@@ -52,7 +52,7 @@ func readHeader(h *header, w []byte, i int) bool {
 		switch {
 		case c == '"':
 			quoted = !quoted
-		case class[c]&cName != 0:
+		case class[c]&cName != 0 || c >= 0x80: // a name may be in any language: Téléphone
 		case c == ' ':
 			if spaces++; spaces > 3 {
 				return false // a field of many words: prose
@@ -283,7 +283,7 @@ func readFixedHeader(h *header, w []byte, i int) bool {
 	for k := 0; k < len(line); {
 		st := k
 		for k < len(line) && !(line[k] == ' ' && (k+1 == len(line) || line[k+1] == ' ')) {
-			if c := line[k]; c != ' ' && class[c]&cName == 0 {
+			if c := line[k]; c != ' ' && c < 0x80 && class[c]&cName == 0 {
 				return false
 			}
 			k++

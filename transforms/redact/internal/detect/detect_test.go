@@ -263,6 +263,7 @@ func TestNearMisses(t *testing.T) {
 		"4539 1488 0343 6468",           // 16 digits, Luhn fails: no Aadhaar in its first 12
 		"9400 1118 9922 3334 5678 41",   // a USPS tracking number holds a valid card
 		"SE62 7012 3456 7890 1234 1944", // an IBAN with a bad check: no Aadhaar inside
+		"be29 9756 5346 1548",           // the same in lower case
 		"ref 2345 6789 0124 5555",       // a valid Aadhaar and four digits more
 		"id 0042 1234 5678",             // trunk 0 then 0: not a phone
 		"order 01234-56",                // too short for a national number
@@ -582,6 +583,14 @@ func TestTableColumns(t *testing.T) {
 		{detect.INTERNATIONAL_BANK_ACCOUNT_NUMBER, "IE91 WNOU 5113 5320 4222 26"}, {detect.SWIFT_CODE, "bkxuie9m"}, {detect.EMAIL, "dana@example.ie"},
 		{detect.SWIFT_CODE, "oslwptim"}, {detect.EMAIL, "t@example.pt"},
 	}, find(all, csv))
+
+	// Column names in any language.
+	tsv := "NAS / SIN\tNom / Name\tRégime\tTéléphone\n" +
+		"264 461 161\tBeatriz Reddy\tCouple\t306 528-7314\n"
+	ms := detect.Find(all, []byte(tsv))
+	require.Len(t, ms, 2)
+	assert.Equal(t, []detect.Entity{detect.CA_SOCIAL_INSURANCE_NUMBER, detect.PHONE}, []detect.Entity{ms[0].Type, ms[1].Type})
+	assert.Equal(t, []float32{0.95, 0.95}, []float32{ms[0].Score, ms[1].Score}, "both take their column's name")
 
 	codes := "Ccy  Bank                 BIC          Account\n" +
 		"JPY  Banco Ferreira Ltd   TAZHJPY4     12052140\n" +

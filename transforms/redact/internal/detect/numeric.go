@@ -103,15 +103,15 @@ func (g *groups) endsAt(w []byte, k int, also string) bool {
 }
 
 // runBefore returns the group separator that joins the number at p to a
-// group before it (digits, or capitals and digits such as an IBAN's
-// first group), or 0 when nothing does.
+// group before it (digits, or letters and digits such as an IBAN's first
+// group, be29 in one typed in lower case), or 0 when nothing does.
 func runBefore(w []byte, p, lo int) byte {
 	if p-2 < lo || !isGroupSep(w[p-1]) {
 		return 0
 	}
 	digit := false
 	i := p - 2
-	for ; i >= lo && p-2-i < 8 && (isDigit(w[i]) || isUpper(w[i])); i-- {
+	for ; i >= lo && p-2-i < 8 && (isDigit(w[i]) || isAlpha(w[i])); i-- {
 		digit = digit || isDigit(w[i])
 	}
 	if !digit || i == p-2 || (i >= lo && isWord(w[i])) {
@@ -198,7 +198,7 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		return
 	}
 	g.before = 0
-	if p-2 >= lo && isGroupSep(w[p-1]) && (isDigit(w[p-2]) || isUpper(w[p-2])) {
+	if p-2 >= lo && isGroupSep(w[p-1]) && (isDigit(w[p-2]) || isAlpha(w[p-2])) {
 		g.before = runBefore(w, p, lo)
 	}
 	e0 := g.e[0]
