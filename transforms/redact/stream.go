@@ -18,9 +18,6 @@ const (
 	bufSize = 128 << 10
 	// sniffLen is how much of the head decides whether the object is text.
 	sniffLen = 32 << 10
-	// maxBack is the furthest before its anchor a match may start (the
-	// local part of an e-mail address).
-	maxBack = 64
 )
 
 // window runs a detect.Scanner over a stream in bounded memory, the way
@@ -115,7 +112,7 @@ func (w *window) step() (commit int) {
 		if w.eof {
 			return w.n
 		}
-		return w.commit(max(w.sc.Pos()-maxBack, w.sc.Last(), w.out))
+		return w.commit(max(w.sc.Pos()-detect.MaxBack, w.sc.Last(), w.out))
 	}
 	w.remoteStep()
 	if w.err != nil {
@@ -126,7 +123,7 @@ func (w *window) step() (commit int) {
 	w.matches = mergeMatches(w.matches)
 	c := w.n
 	if !w.eof {
-		c = max(w.sc.Pos()-maxBack, w.sc.Last(), w.out)
+		c = max(w.sc.Pos()-detect.MaxBack, w.sc.Last(), w.out)
 	}
 	c = min(c, w.rpos)
 	for _, m := range w.matches {

@@ -348,7 +348,7 @@ func (s *Scanner) swiftCell(w []byte, i, e int) {
 				b--
 			}
 			if (b-a == 8 || b-a == 11) && lowerSWIFT(w[a:b]) && s.types.Has(SWIFT_CODE) {
-				s.cell = Match{Start: a, End: b, Type: SWIFT_CODE, Score: 0.9}
+				s.cell, s.cellAt = Match{Start: a, End: b, Type: SWIFT_CODE, Score: 0.9}, a
 			}
 			return
 		}

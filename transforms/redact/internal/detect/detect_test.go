@@ -420,12 +420,14 @@ func TestLongURLContinues(t *testing.T) {
 }
 
 // scanChunked runs a Scanner as a streaming caller does: keep Lookback
-// bytes of history, feed chunks, shift.
+// bytes of history, feed chunks, shift. A match that starts more than
+// MaxBack before a position Pos has passed breaks the promise that those
+// bytes are decided (a caller has already written them out); it panics.
 func scanChunked(cfg detect.Config, data []byte, r *rand.Rand, maxChunk int) []detect.Match {
 	s := detect.New(cfg)
 	var buf []byte
 	var out []detect.Match
-	base, off := 0, 0
+	base, off, decided := 0, 0, 0
 	for {
 		n := 1 + r.IntN(maxChunk)
 		eof := off+n >= len(data)
@@ -437,7 +439,11 @@ func scanChunked(cfg detect.Config, data []byte, r *rand.Rand, maxChunk int) []d
 		for i := before; i < len(out); i++ {
 			out[i].Start += base
 			out[i].End += base
+			if out[i].Start < decided-detect.MaxBack {
+				panic(fmt.Sprintf("match %+v starts more than MaxBack before %d, which Pos had passed", out[i], decided))
+			}
 		}
+		decided = base + s.Pos()
 		if eof {
 			return out
 		}

@@ -198,7 +198,7 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		return
 	}
 	g.before = 0
-	if p-2 >= lo && isGroupSep(w[p-1]) && (isDigit(w[p-2]) || isAlpha(w[p-2])) {
+	if p-2 >= lo && isGroupSep(w[p-1]) && (isDigit(w[p-2]) || isUpper(w[p-2])) {
 		g.before = runBefore(w, p, lo)
 	}
 	e0 := g.e[0]

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math"
 	"math/bits"
 	"strings"
 )
@@ -25,6 +26,11 @@ const (
 	Lookback = 128
 	// Lookahead is how many bytes from an anchor the scanner may read.
 	Lookahead = 4096
+	// MaxBack is how far before Pos a match reported by a later Scan may
+	// start: a match starts before its anchor (an e-mail address's local
+	// part, a weekday before its date, a lower-case identifier whose
+	// first digit was the anchor), never further.
+	MaxBack = 64
 	// maxURL is the longest URL matched in one piece; a longer one goes on
 	// as continuation matches.
 	maxURL = 4000
@@ -63,7 +69,11 @@ type Scanner struct {
 	inWord bool
 	hdr    header // the header of the table being scanned, if any
 	row    span   // the table row being scanned, if any
-	cell   Match  // a match in a cell of the row, found by its column (columns.go); Type None if none
+	cell   Match  // a match in a cell of the row, found by its column (columns.go)
+	cellAt int    // where cell starts; noCell if there is none
+	// keyStart is where a secret key that starts in lower case (no anchor
+	// there) starts, and keyEnd where the scan goes on if it is none.
+	keyStart, keyEnd int
 	// seen is, per type, where the type was last named by its acronym or
 	// found (topics.go); far before the buffer when never.
 	seen [numEntities]int
@@ -74,18 +84,18 @@ func New(cfg Config) *Scanner {
 	t := cfg.Types & Detectable
 	s := &Scanner{types: t, thr: cfg.Threshold,
 		inWord: t&SetOf(MAC_ADDRESS, UK_NATIONAL_INSURANCE_NUMBER, INTERNATIONAL_BANK_ACCOUNT_NUMBER, VEHICLE_IDENTIFICATION_NUMBER) != 0}
-	s.forgetTopics()
+	s.Reset()
 	return s
 }
 
 // Reset makes s ready for a new stream.
 func (s *Scanner) Reset() {
-	s.pos, s.last, s.cont, s.hdr.n, s.row, s.cell = 0, 0, false, 0, span{}, Match{}
+	s.pos, s.last, s.cont, s.hdr.n, s.row, s.cell, s.cellAt = 0, 0, false, 0, span{}, Match{}, noCell
 	s.forgetTopics()
 }
 
-// Pos returns the position the next Scan starts from: every byte before it
-// has been decided.
+// Pos returns the position the next Scan starts from: every byte more
+// than MaxBack before it has been decided.
 func (s *Scanner) Pos() int { return s.pos }
 
 // Last returns the end of the last match, relative to the current buffer.
@@ -99,6 +109,9 @@ func (s *Scanner) Shift(n int) {
 	s.row.e -= n
 	s.cell.Start -= n
 	s.cell.End -= n
+	if s.cellAt != noCell {
+		s.cellAt -= n
+	}
 	for i := range s.seen {
 		s.seen[i] = max(s.seen[i]-n, never)
 	}
@@ -125,7 +138,6 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 	}
 	p, dst = s.continueURL(buf, p, end, dst)
 	var b best
-	keyAt := -1 // a secret key that starts in a word, where no anchor is
 	for p < end {
 		// Skip what cannot start an entity: eight bytes a step while none
 		// is a trigger, then straight to the first that is. A digit or a
@@ -150,7 +162,7 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			// does not end "www".
 			t := trig[buf[p]]
 			if t == tNL {
-				if s.cell.Type != None {
+				if s.cellAt < p {
 					dst = s.flushCell(dst)
 				}
 				if s.hdr.n > 0 || p+1 < len(buf) && class[buf[p+1]]&cLineStart != 0 {
@@ -172,13 +184,9 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 				// The whole word, even past end: what follows it decides,
 				// and a scan of the whole input would see it too.
 				q := skipWordTo(buf, p+1, len(buf))
-				if q < len(buf) && (buf[q] == '/' || buf[q] == '+') && s.types.Has(AWS_SECRET_KEY) {
-					// A word with a capital or a digit in it, then '/' or
-					// '+': perhaps a secret key that starts in lower case.
-					if st := keyStart(buf, q); st >= s.last && keyLength(buf, st) {
-						keyAt, p = q, st
-						break
-					}
+				if q < len(buf) && (buf[q] == '/' || buf[q] == '+') && s.keyInWord(buf, p, q) {
+					p = s.keyStart
+					break
 				}
 				p = q
 				continue
@@ -189,12 +197,6 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			}
 			break
 		}
-		if s.cell.Type != None && s.cell.Start < min(p, end) {
-			if dst = s.flushCell(dst); p < s.last {
-				p = s.last
-				continue
-			}
-		}
 		if p >= end {
 			break
 		}
@@ -203,75 +205,83 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		blo := max(ctxLo, s.last)
 		b.ok = false // what the last anchor found is spent
 		next := p + 1
-		if keyAt >= 0 {
+		switch trig[buf[p]] {
+		case tNone:
+			// Only keyInWord stops the skip at a byte that is no
+			// anchor: a secret key that starts in lower case.
 			s.secret(&b, w, p, ctxLo)
-			next, keyAt = keyAt, -1
-		} else {
-			switch trig[buf[p]] {
-			case tDigit:
-				if p > 0 && !digitStartOK(buf[p-1]) {
-					if st := macStart(w, p); st >= blo {
-						s.hexColon(&b, w, st, ctxLo)
-					} else if st := ciscoStart(w, p); st >= blo {
-						s.hexColon(&b, w, st, ctxLo)
-					} else if st := lowerToken(w, p); st >= blo && isLower(buf[p-1]) {
-						s.lowerID(&b, w, st, ctxLo)
-					}
-					if !b.ok {
-						next = skipWord(buf, p)
-					}
-					break
-				}
-				if isoDate(w, p) {
-					// A log timestamp, 2024-01-15T... or 2024-01-15 ...: the
-					// most common anchor by far, and one only a date can
-					// match (numeric would offer nothing else at it).
-					y, m, d := num4(w[p:]), num2(w[p+5:]), num2(w[p+8:])
-					if s.types.Has(DATE_TIME) && validDate(y, m, d) {
-						s.dateWithTime(&b, w, p, p+10, ctxLo)
-					}
-					if !b.ok {
-						next = pastTimestamp(w, p)
-						break
-					}
-				} else if !loneNumber(w, p) {
-					s.numeric(&b, w, p, ctxLo)
+			next = s.keyEnd
+		case tDigit:
+			if p > 0 && !digitStartOK(buf[p-1]) {
+				if st := macStart(w, p); st >= blo {
+					s.hexColon(&b, w, st, ctxLo)
+				} else if st := ciscoStart(w, p); st >= blo {
+					s.hexColon(&b, w, st, ctxLo)
+				} else if st := lowerToken(w, p); st >= blo && isLower(buf[p-1]) {
+					s.lowerID(&b, w, st, ctxLo)
 				}
 				if !b.ok {
 					next = skipWord(buf, p)
 				}
-			case tUpper:
-				if p > 0 && isWord(buf[p-1]) {
-					next = skipWord(buf, p)
-					break
-				}
-				s.upper(&b, w, p, ctxLo)
-				if !b.ok {
-					next = skipWord(buf, p)
-				}
-			case tAt:
-				s.email(&b, w, p, blo)
-			case tColon:
-				if !quietColon(w, p) {
-					s.colon(&b, w, p, ctxLo, blo)
-				} else if p >= 3 && w[p-1]|0x20 == 't' {
-					s.swiftAfterLabel(&b, w, p, ctxLo) // swift: qiqjiecjo9n
-				}
-			case tEq:
-				if keyLength(w, skipSeps(w, p+1, 3)) {
-					s.secretAfter(&b, w, p+1, 3, ctxLo)
-				}
-			case tParen:
-				s.parenPhone(&b, w, p, ctxLo)
-			case tPlus:
-				s.e164(&b, w, p, ctxLo)
-			case tDot:
-				s.www(&b, w, p, blo)
+				break
 			}
+			if isoDate(w, p) {
+				// A log timestamp, 2024-01-15T... or 2024-01-15 ...: the
+				// most common anchor by far, and one only a date can
+				// match (numeric would offer nothing else at it).
+				y, m, d := num4(w[p:]), num2(w[p+5:]), num2(w[p+8:])
+				if s.types.Has(DATE_TIME) && validDate(y, m, d) {
+					s.dateWithTime(&b, w, p, p+10, ctxLo)
+				}
+				if !b.ok {
+					next = pastTimestamp(w, p)
+					break
+				}
+			} else if !loneNumber(w, p) {
+				s.numeric(&b, w, p, ctxLo)
+			}
+			if !b.ok {
+				next = skipWord(buf, p)
+			}
+		case tUpper:
+			if p > 0 && isWord(buf[p-1]) {
+				next = skipWord(buf, p)
+				break
+			}
+			s.upper(&b, w, p, ctxLo)
+			if !b.ok {
+				next = skipWord(buf, p)
+			}
+		case tAt:
+			s.email(&b, w, p, blo)
+		case tColon:
+			if !quietColon(w, p) {
+				s.colon(&b, w, p, ctxLo, blo)
+			} else if p >= 3 && w[p-1]|0x20 == 't' {
+				s.swiftAfterLabel(&b, w, p, ctxLo) // swift: qiqjiecjo9n
+			}
+		case tEq:
+			if keyLength(w, skipSeps(w, p+1, 3)) {
+				s.secretAfter(&b, w, p+1, 3, ctxLo)
+			}
+		case tParen:
+			s.parenPhone(&b, w, p, ctxLo)
+		case tPlus:
+			s.e164(&b, w, p, ctxLo)
+		case tDot:
+			s.www(&b, w, p, blo)
 		}
 		if !b.ok || b.m.End <= p {
 			p = next
 			continue
+		}
+		if s.cellAt < b.m.End {
+			// A match held for a cell comes first, and wins over one
+			// that overlaps it.
+			if dst = s.flushCell(dst); b.m.Start < s.last {
+				p = max(p+1, s.last)
+				continue
+			}
 		}
 		if b.m.Type == AWS_ACCESS_KEY {
 			p, dst = s.accessKey(&b, w, blo, ctxLo, dst)
@@ -286,6 +296,9 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			p, dst = s.continueURL(buf, p, end, dst)
 		}
 	}
+	if s.cellAt < min(p, end) {
+		dst = s.flushCell(dst) // every match before Pos is reported
+	}
 	s.pos = max(p, s.pos)
 	return dst
 }
@@ -298,8 +311,29 @@ func (s *Scanner) flushCell(dst []Match) []Match {
 		s.found(m)
 		s.last = m.End
 	}
-	s.cell = Match{}
+	s.cell, s.cellAt = Match{}, noCell
 	return dst
+}
+
+// noCell is cellAt when no match is held.
+const noCell = math.MaxInt
+
+// keyInWord reports whether the word that holds p and ends at q, before
+// a '/' or '+', starts a secret key: it starts a run of key bytes (no
+// '/' or '+' before it: a path's segments do not), after the last match,
+// that is 40 long. It is kept out of line, away from the skip loop.
+//
+//go:noinline
+func (s *Scanner) keyInWord(buf []byte, p, q int) bool {
+	st := p
+	for st > 0 && p-st < 40 && isWord(buf[st-1]) {
+		st--
+	}
+	if st > 0 && isB64(buf[st-1]) || !isLower(buf[st]) || st < s.last || !keyLength(buf, st) || !s.types.Has(AWS_SECRET_KEY) {
+		return false
+	}
+	s.keyStart, s.keyEnd = st, q
+	return true
 }
 
 // accessKey appends an access key id found, with the secret key next to
@@ -629,17 +663,4 @@ func num2(d []byte) int { return int(d[0]-'0')*10 + int(d[1]-'0') }
 
 func num4(d []byte) int {
 	return int(d[0]-'0')*1000 + int(d[1]-'0')*100 + int(d[2]-'0')*10 + int(d[3]-'0')
-}
-
-// keyStart returns where the run of base64 bytes that ends at q starts,
-// or -1 if it is longer than a secret key.
-func keyStart(buf []byte, q int) int {
-	st := q
-	for st > 0 && q-st <= 40 && isB64(buf[st-1]) {
-		st--
-	}
-	if q-st > 40 {
-		return -1
-	}
-	return st
 }
