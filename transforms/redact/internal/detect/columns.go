@@ -328,8 +328,7 @@ func ruleLine(l []byte) bool {
 
 // swiftCell looks at the cell of the row [i, e) under a column named
 // for SWIFT codes: one typed in lower case has no anchor to start it
-// (bkxuie9m), so it is found here, and held in s.cell until the scan
-// reaches it.
+// (bkxuie9m), so it is found here, and held until the scan reaches it.
 func (s *Scanner) swiftCell(w []byte, i, e int) {
 	k, st, quoted := 0, i, false
 	for j := i; j <= e; j++ {
@@ -348,7 +347,7 @@ func (s *Scanner) swiftCell(w []byte, i, e int) {
 				b--
 			}
 			if (b-a == 8 || b-a == 11) && lowerSWIFT(w[a:b]) && s.types.Has(SWIFT_CODE) {
-				s.cell, s.cellAt = Match{Start: a, End: b, Type: SWIFT_CODE, Score: 0.9}, a
+				s.holdCell(Match{Start: a, End: b, Type: SWIFT_CODE, Score: 0.9})
 			}
 			return
 		}

@@ -28,14 +28,15 @@ var (
 // letter) with the set of their first letters, so one backward pass over
 // the text tries only the words that can start at each byte.
 type wordSet struct {
-	words  []string
-	first  uint32 // bit c-'a' for each first letter c
-	maxLen int
+	byFirst [26][]string // the words, by first letter
+	first   uint32       // bit c-'a' for each first letter c
+	maxLen  int
 }
 
 func words(ws ...string) *wordSet {
-	s := &wordSet{words: ws}
+	s := &wordSet{}
 	for _, w := range ws {
+		s.byFirst[w[0]-'a'] = append(s.byFirst[w[0]-'a'], w)
 		s.first |= 1 << (w[0] - 'a')
 		s.maxLen = max(s.maxLen, len(w))
 	}
@@ -71,8 +72,8 @@ func contextDistance(w []byte, lo, start, window int, ws *wordSet) int {
 			continue
 		}
 	words:
-		for _, word := range ws.words {
-			if word[0] != c || i+len(word) > n {
+		for _, word := range ws.byFirst[c-'a'] {
+			if i+len(word) > n {
 				continue
 			}
 			for k := 1; k < len(word); k++ {

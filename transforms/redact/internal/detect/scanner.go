@@ -67,10 +67,10 @@ type Scanner struct {
 	// inWord: a digit inside a word may start a match (a type that may be
 	// written in lower case is asked for).
 	inWord bool
-	hdr    header // the header of the table being scanned, if any
-	row    span   // the table row being scanned, if any
-	cell   Match  // a match in a cell of the row, found by its column (columns.go)
-	cellAt int    // where cell starts; noCell if there is none
+	hdr    header  // the header of the table being scanned, if any
+	row    span    // the table row being scanned, if any
+	cells  []Match // matches in table cells, found by their column (columns.go), not yet reported
+	cellAt int     // where the first of cells starts; noCell if there is none
 	// keyStart is where a secret key that starts in lower case (no anchor
 	// there) starts, and keyEnd where the scan goes on if it is none.
 	keyStart, keyEnd int
@@ -90,7 +90,7 @@ func New(cfg Config) *Scanner {
 
 // Reset makes s ready for a new stream.
 func (s *Scanner) Reset() {
-	s.pos, s.last, s.cont, s.hdr.n, s.row, s.cell, s.cellAt = 0, 0, false, 0, span{}, Match{}, noCell
+	s.pos, s.last, s.cont, s.hdr.n, s.row, s.cells, s.cellAt = 0, 0, false, 0, span{}, s.cells[:0], noCell
 	s.forgetTopics()
 }
 
@@ -107,8 +107,10 @@ func (s *Scanner) Shift(n int) {
 	s.last -= n
 	s.row.st -= n
 	s.row.e -= n
-	s.cell.Start -= n
-	s.cell.End -= n
+	for i := range s.cells {
+		s.cells[i].Start -= n
+		s.cells[i].End -= n
+	}
 	if s.cellAt != noCell {
 		s.cellAt -= n
 	}
@@ -162,9 +164,6 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			// does not end "www".
 			t := trig[buf[p]]
 			if t == tNL {
-				if s.cellAt < p {
-					dst = s.flushCell(dst)
-				}
 				if s.hdr.n > 0 || p+1 < len(buf) && class[buf[p+1]]&cLineStart != 0 {
 					s.lineStart(buf[:min(len(buf), p+Lookahead)], p+1)
 				} else {
@@ -276,9 +275,9 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			continue
 		}
 		if s.cellAt < b.m.End {
-			// A match held for a cell comes first, and wins over one
-			// that overlaps it.
-			if dst = s.flushCell(dst); b.m.Start < s.last {
+			// Matches held for cells come first, and win over one that
+			// overlaps them.
+			if dst = s.flushCells(dst, b.m.End); b.m.Start < s.last {
 				p = max(p+1, s.last)
 				continue
 			}
@@ -297,21 +296,37 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		}
 	}
 	if s.cellAt < min(p, end) {
-		dst = s.flushCell(dst) // every match before Pos is reported
+		dst = s.flushCells(dst, min(p, end)) // every match before Pos is reported
 	}
 	s.pos = max(p, s.pos)
 	return dst
 }
 
-// flushCell appends the match held in s.cell, unless one before it
-// covers part of it.
-func (s *Scanner) flushCell(dst []Match) []Match {
-	if m := s.cell; m.Start >= s.last {
-		dst = append(dst, m)
-		s.found(m)
-		s.last = m.End
+// holdCell keeps a match found in a table's cell at a row's start, until
+// the scan reaches it.
+func (s *Scanner) holdCell(m Match) {
+	if len(s.cells) == 0 {
+		s.cellAt = m.Start
 	}
-	s.cell, s.cellAt = Match{}, noCell
+	s.cells = append(s.cells, m)
+}
+
+// flushCells appends the matches held for cells that start before
+// before, unless a match before one covers part of it.
+func (s *Scanner) flushCells(dst []Match, before int) []Match {
+	k := 0
+	for ; k < len(s.cells) && s.cells[k].Start < before; k++ {
+		if m := s.cells[k]; m.Start >= s.last {
+			dst = append(dst, m)
+			s.found(m)
+			s.last = m.End
+		}
+	}
+	s.cells = append(s.cells[:0], s.cells[k:]...)
+	s.cellAt = noCell
+	if len(s.cells) > 0 {
+		s.cellAt = s.cells[0].Start
+	}
 	return dst
 }
 

@@ -47,6 +47,9 @@ func (s *Scanner) found(m Match) {
 // noteCaps records the word of n capitals at p (a plural 's' after them
 // allowed) if it names a type.
 func (s *Scanner) noteCaps(w []byte, p, n int) {
+	if c := w[p]; c != 'N' && c != 'S' && c != 'A' && c != 'R' && c != 'I' && c != 'M' && c != 'U' {
+		return
+	}
 	if e := p + n; e < len(w) && w[e] == 's' {
 		if e+1 < len(w) && isWord(w[e+1]) {
 			return
@@ -54,24 +57,45 @@ func (s *Scanner) noteCaps(w []byte, p, n int) {
 	} else if e < len(w) && isWord(w[e]) {
 		return
 	}
-	var t Entity
-	switch string(w[p : p+n]) {
-	case "NHS":
-		t = UK_NATIONAL_HEALTH_SERVICE_NUMBER
-	case "ITIN":
-		t = US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER
-	case "SIN", "NAS":
-		t = CA_SOCIAL_INSURANCE_NUMBER
-	case "SSN":
-		t = SSN
-	case "AADHAAR", "UIDAI":
-		t = IN_AADHAAR
-	case "ABA", "RTN", "MICR":
-		t = BANK_ROUTING
-	default:
-		return
+	t := capsTopic(w[p : p+n])
+	if t != None {
+		s.seen[t] = p + n
 	}
-	s.seen[t] = p + n
+}
+
+// capsTopic returns the type a word of capitals names, or None. Most words
+// of capitals in logs (INFO, GET, UTC) are turned away by their length
+// and first letter.
+func capsTopic(word []byte) Entity {
+	switch len(word) {
+	case 3:
+		switch string(word) {
+		case "NHS":
+			return UK_NATIONAL_HEALTH_SERVICE_NUMBER
+		case "SIN", "NAS":
+			return CA_SOCIAL_INSURANCE_NUMBER
+		case "SSN":
+			return SSN
+		case "ABA", "RTN":
+			return BANK_ROUTING
+		}
+	case 4:
+		switch string(word) {
+		case "ITIN":
+			return US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER
+		case "MICR":
+			return BANK_ROUTING
+		}
+	case 5:
+		if string(word) == "UIDAI" {
+			return IN_AADHAAR
+		}
+	case 7:
+		if string(word) == "AADHAAR" {
+			return IN_AADHAAR
+		}
+	}
+	return None
 }
 
 // noteWord records the capitalised word at p if it names a type.
