@@ -28,48 +28,44 @@ func goal(t detect.Entity) floor {
 
 // heldOutGaps are the types that fall short of the goals on the first
 // hand-written set, at what they reach, and why; anything lower is a
-// regression. Values in fixed-width and box-drawn tables have no column
-// context (only CSV, TSV, ';' and '|' tables do); NHS numbers and North
-// American phone numbers share the 3-3-4 shape, and in prose far from a
-// label the phone reading wins.
+// regression. Routing numbers in an indented fixed-width table with no
+// rule under its header have no column context; "SWIFT MT103 SINGLE
+// CUSTOMER" reads CUSTOMER as a code after its label.
 var heldOutGaps = map[detect.Entity]floor{
-	detect.BANK_ROUTING:                      {1, 0.78},
-	detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER: {1, 0.86},
-	detect.PHONE:                             {0.94, 0.95},
-	detect.SWIFT_CODE:                        {0.94, 0.89},
-	detect.CA_SOCIAL_INSURANCE_NUMBER:        {1, 0.93},
+	detect.BANK_ROUTING: {1, 0.78},
+	detect.SWIFT_CODE:   {0.95, 1},
 }
 
-// heldOut2Gaps: on the second, independent set (issue 19) the goal is
-// recall 0.98 for every type; these fall short, pinned at what they
-// reach (docs/benchmarks.md says where each falls short). Below that is
-// a regression.
+// heldOut2Gaps: on the second set, which issue 19's work was tuned on,
+// the goal is recall 0.98 for every type; these fall short, pinned at
+// what they reach (docs/benchmarks.md says where each falls short).
 var heldOut2Gaps = map[detect.Entity]floor{
-	detect.AWS_ACCESS_KEY:                          {0.97, 1},
-	detect.AWS_SECRET_KEY:                          {1, 0.92},
-	detect.BANK_ROUTING:                            {1, 0.95},
-	detect.CA_SOCIAL_INSURANCE_NUMBER:              {1, 0.92},
-	detect.DATE_TIME:                               {0.91, 0.81},
-	detect.IN_AADHAAR:                              {0.97, 0.92},
-	detect.IP_ADDRESS:                              {0.98, 0.98},
-	detect.MAC_ADDRESS:                             {1, 0.96},
-	detect.PHONE:                                   {0.91, 0.94},
-	detect.SSN:                                     {1, 0.97},
-	detect.SWIFT_CODE:                              {0.96, 0.71},
-	detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER:       {1, 0.60},
-	detect.UK_NATIONAL_INSURANCE_NUMBER:            {1, 0.97},
-	detect.URL:                                     {0.97, 0.97},
-	detect.US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER: {1, 0.87},
-	detect.VEHICLE_IDENTIFICATION_NUMBER:           {0.95, 1},
+	detect.AWS_ACCESS_KEY:                    {0.97, 1},
+	detect.AWS_SECRET_KEY:                    {1, 0.97},
+	detect.DATE_TIME:                         {0.98, 0.97},
+	detect.IP_ADDRESS:                        {0.98, 1},
+	detect.SWIFT_CODE:                        {0.97, 0.92},
+	detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER: {1, 0.97},
+	detect.URL:                               {0.97, 0.97},
 }
 
-// heldOut2Partials are the partial redactions measured on the second set,
-// per type (the goal is none): dates whose label holds more than the
-// match (a weekday, "the", a time after "at"; 9 of the 19 leave only
-// words out), a phone number's "1 " prefix, a URL cut at a ',', and an
-// Aadhaar number read inside a lower-case IBAN that fails its check.
-var heldOut2Partials = map[detect.Entity]int{
-	detect.DATE_TIME: 19, detect.PHONE: 1, detect.URL: 1, detect.IN_AADHAAR: 1,
+// heldOut2Partials are the partial redactions left on the second set:
+// five dates whose label holds a leading "the" the match leaves out, and
+// a URL cut at a ',' in its query.
+var heldOut2Partials = map[detect.Entity]int{detect.DATE_TIME: 5, detect.URL: 1}
+
+// heldOut3Gaps: the third set was written after the tuning, and its first
+// measurement is the held-out figure (docs/benchmarks.md); the detector
+// was corrected after it, and these types still fall short of recall
+// 0.98 by exact type and bounds. Most dates counted missed are there
+// whole, in one match where the labels make two ("23/11/2025 at 9:20am")
+// or as 8-digit dates in a report (20261230).
+var heldOut3Gaps = map[detect.Entity]floor{
+	detect.BANK_ROUTING:                      {1, 0.97},
+	detect.DATE_TIME:                         {0.97, 0.92},
+	detect.PHONE:                             {0.99, 0.97},
+	detect.SWIFT_CODE:                        {1, 0.97},
+	detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER: {1, 0.97},
 }
 
 // expect is what a labelled set must reach: precision and recall floors
@@ -107,20 +103,25 @@ func assertAccuracy(t *testing.T, doc corpus.Doc, want expect) {
 	}
 }
 
-// The accuracy goals hold on the generated corpus, and on the two
+// The accuracy goals hold on the generated corpus, and on the three
 // hand-written held-out sets but for the gaps above (go run
-// ./transforms/redact/cmd/pii-accuracy [-heldout|-heldout2] prints the
-// tables).
+// ./transforms/redact/cmd/pii-accuracy [-heldout|-heldout2|-heldout3]
+// prints the tables).
 func TestAccuracyGoals(t *testing.T) {
 	t.Run("generated", func(t *testing.T) { assertAccuracy(t, corpus.New(3).Generate(2<<20), expect{}) })
 	t.Run("held-out", func(t *testing.T) {
 		doc, err := corpus.HeldOut()
 		require.NoError(t, err)
-		assertAccuracy(t, doc, expect{gaps: heldOutGaps, negatives: 2})
+		assertAccuracy(t, doc, expect{gaps: heldOutGaps})
 	})
 	t.Run("held-out 2", func(t *testing.T) {
 		doc, err := corpus.HeldOut2()
 		require.NoError(t, err)
-		assertAccuracy(t, doc, expect{gaps: heldOut2Gaps, recall: 0.98, partials: heldOut2Partials, negatives: 15})
+		assertAccuracy(t, doc, expect{gaps: heldOut2Gaps, recall: 0.98, partials: heldOut2Partials, negatives: 2})
+	})
+	t.Run("held-out 3", func(t *testing.T) {
+		doc, err := corpus.HeldOut3()
+		require.NoError(t, err)
+		assertAccuracy(t, doc, expect{gaps: heldOut3Gaps, recall: 0.98, negatives: 2})
 	})
 }

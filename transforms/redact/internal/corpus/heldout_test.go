@@ -74,6 +74,7 @@ func TestEvaluate(t *testing.T) {
 	ev := Evaluate(doc, found)
 	assert.Equal(t, map[detect.Entity]int{detect.DATE_TIME: 1, detect.CREDIT_DEBIT_NUMBER: 2}, ev.Partial)
 	assert.Equal(t, map[detect.Entity]int{detect.DATE_TIME: 1}, ev.PartialWords)
+	assert.Equal(t, map[detect.Entity]int{detect.SSN: 1}, ev.Redacted, "only the SSN is covered whole")
 	assert.Equal(t, map[detect.Entity]int{detect.IP_ADDRESS: 1}, ev.NegHit)
 	assert.Equal(t, 6, ev.Negatives, "the tracking number's five groups of four, and the version")
 	assert.Equal(t, 5, ev.NegTouched)
