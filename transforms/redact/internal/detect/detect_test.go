@@ -279,6 +279,7 @@ func TestNearMisses(t *testing.T) {
 		"see de89 3704 0044 0532 0130 01",                             // IBAN check fails
 		"16th of Smarch 1955",                                         // not a month
 		"secret qsJGalrXUtnFEMI/K7MDENG/bP",                           // too short
+		"group AGPAJ4Q2ZLMX7EXAMPLE, role AROAJ4Q2ZLMX7EXAMPLE",       // IAM entities' ids, no keys
 		"id 0042 1234 5678 and 0099 1234 5678",                        // 00 and no calling code
 		"build 2026.06.1+g3f9c2a7, BUILD 2026.06.03-r4417, 2026.06.1", // calendar versions
 		"John 3:16 and a 16:9 screen",                                 // a verse and a ratio, not times

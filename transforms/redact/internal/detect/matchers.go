@@ -8,7 +8,7 @@ import (
 // upper tries the entities that start with a capital letter.
 func (s *Scanner) upper(b *best, w []byte, p, lo int) {
 	if p+1 < len(w) && isLower(w[p+1]) {
-		if c := w[p]; (c == 'A' || c == 'R' || c == 'S') && p+6 < len(w) && (w[p+2] == 'd' || w[p+2] == 'u' || w[p+2] == 'c') {
+		if c := w[p]; s.topics && (c == 'A' || c == 'R' || c == 'S') && p+6 < len(w) && (w[p+2] == 'd' || w[p+2] == 'u' || w[p+2] == 'c') {
 			s.noteWord(w, p) // Aadhaar, Routing, Secret
 		}
 		// A capitalised word: a month name, or a secret key that happens
@@ -36,7 +36,7 @@ func (s *Scanner) upper(b *best, w []byte, p, lo int) {
 		r++
 	}
 	n := r - p
-	if n >= 3 && n <= 7 {
+	if n >= 3 && n <= 7 && s.topics {
 		s.noteCaps(w, p, n) // NHS, ITIN, SIN, SSN
 	}
 	switch n {
@@ -64,7 +64,12 @@ func (s *Scanner) lowerID(b *best, w []byte, st, lo int) {
 	s.vin(b, w, st, lo)
 }
 
-var awsPrefixes = [...]string{"AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "APKA", "ASCA"}
+// awsPrefixes are the prefixes IAM gives credentials: access keys (AKIA),
+// temporary keys (ASIA), STS bearer tokens (ABIA) and context-specific
+// credentials (ACCA). The other unique-ID prefixes (AIDA a user, AROA a
+// role, AGPA a group, ANPA a policy, ...) name IAM entities and are no
+// keys (IAM User Guide, "Understanding unique ID prefixes").
+var awsPrefixes = [...]string{"AKIA", "ASIA", "ABIA", "ACCA"}
 
 // awsKey: an access key id, a known four-letter prefix and 16 capitals or
 // digits.

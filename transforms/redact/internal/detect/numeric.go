@@ -202,7 +202,8 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		g.before = runBefore(w, p, lo)
 	}
 	e0 := g.e[0]
-	if g.n == 1 && e0-p == 4 && wordAt(w, e0, "年") {
+	dates := s.dates
+	if g.n == 1 && e0-p == 4 && dates && wordAt(w, e0, "年") {
 		s.cjkDate(b, w, p, lo)
 		return
 	}
@@ -222,18 +223,18 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 			if keyLength(w, p) {
 				s.secret(b, w, p, lo)
 			}
-			if g.len(0) <= 2 && ordinal(w, e0) && s.types.Has(DATE_TIME) {
+			if g.len(0) <= 2 && ordinal(w, e0) && dates {
 				s.dayMonthYear(b, w, p, lo)
 				s.monthBefore(b, w, p, lo)
 			}
-			if g.len(0) <= 2 && w[e0] == 'h' {
+			if g.len(0) <= 2 && w[e0] == 'h' && dates {
 				if t := frenchClock(w, p); t > 0 && t-p >= 4 {
 					s.offer(b, p, t, DATE_TIME, 0.7) // French: 9h00, 18 h 30
 				}
 			}
 			return
 		}
-		if (w[e0] == ' ' || w[e0] == '/' || w[e0] == '-' || w[e0] == '.' && e0+1 < len(w) && w[e0+1] == ' ') && g.len(0) <= 2 {
+		if (w[e0] == ' ' || w[e0] == '/' || w[e0] == '-' || w[e0] == '.' && e0+1 < len(w) && w[e0+1] == ' ') && g.len(0) <= 2 && dates {
 			s.dayMonthYear(b, w, p, lo)
 		}
 	}
@@ -245,6 +246,7 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 	switch {
 	case g.n >= 4 && g.sep[0] == '.' && g.sep[1] == '.' && g.sep[2] == '.':
 		s.ipv4(b, w, p, lo, g)
+	case !dates:
 	case g.n >= 3 && l0 == 4 && (g.shape(w, "-/.", 4, 2, 2) || g.shape(w, "-/.", 4, 1, 2) || g.shape(w, "-/.", 4, 2, 1) || g.shape(w, "-/.", 4, 1, 1)):
 		y, m, d := num(w[g.s[0]:g.e[0]]), num(w[g.s[1]:g.e[1]]), num(w[g.s[2]:g.e[2]])
 		if validDate(y, m, d) && !(g.sep[0] == '.' && calVer(w, g)) {

@@ -67,10 +67,14 @@ type Scanner struct {
 	// inWord: a digit inside a word may start a match (a type that may be
 	// written in lower case is asked for).
 	inWord bool
-	hdr    header  // the header of the table being scanned, if any
-	row    span    // the table row being scanned, if any
-	cells  []Match // matches in table cells, found by their column (columns.go), not yet reported
-	cellAt int     // where the first of cells starts; noCell if there is none
+	// dates, topics, lowerKeys, swifts: whether dates, a type whose topic
+	// words are noted, secret keys, SWIFT codes are asked for, so that the
+	// work only they need is skipped otherwise.
+	dates, topics, lowerKeys, swifts bool
+	hdr                              header  // the header of the table being scanned, if any
+	row                              span    // the table row being scanned, if any
+	cells                            []Match // matches in table cells, found by their column (columns.go), not yet reported
+	cellAt                           int     // where the first of cells starts; noCell if there is none
 	// keyStart is where a secret key that starts in lower case (no anchor
 	// there) starts, and keyEnd where the scan goes on if it is none.
 	keyStart, keyEnd int
@@ -83,7 +87,11 @@ type Scanner struct {
 func New(cfg Config) *Scanner {
 	t := cfg.Types & Detectable
 	s := &Scanner{types: t, thr: cfg.Threshold,
-		inWord: t&SetOf(MAC_ADDRESS, UK_NATIONAL_INSURANCE_NUMBER, INTERNATIONAL_BANK_ACCOUNT_NUMBER, VEHICLE_IDENTIFICATION_NUMBER) != 0}
+		inWord:    t&SetOf(MAC_ADDRESS, UK_NATIONAL_INSURANCE_NUMBER, INTERNATIONAL_BANK_ACCOUNT_NUMBER, VEHICLE_IDENTIFICATION_NUMBER) != 0,
+		dates:     t.Has(DATE_TIME),
+		topics:    t&topicTypes != 0,
+		lowerKeys: t.Has(AWS_SECRET_KEY),
+		swifts:    t.Has(SWIFT_CODE)}
 	s.Reset()
 	return s
 }
@@ -183,7 +191,7 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 				// The whole word, even past end: what follows it decides,
 				// and a scan of the whole input would see it too.
 				q := skipWordTo(buf, p+1, len(buf))
-				if q < len(buf) && (buf[q] == '/' || buf[q] == '+') && s.keyInWord(buf, p, q) {
+				if s.lowerKeys && q < len(buf) && (buf[q] == '/' || buf[q] == '+') && s.keyInWord(buf, p, q) {
 					p = s.keyStart
 					break
 				}
@@ -256,7 +264,7 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		case tColon:
 			if !quietColon(w, p) {
 				s.colon(&b, w, p, ctxLo, blo)
-			} else if p >= 3 && w[p-1]|0x20 == 't' {
+			} else if s.swifts && p >= 3 && w[p-1]|0x20 == 't' {
 				s.swiftAfterLabel(&b, w, p, ctxLo) // swift: qiqjiecjo9n
 			}
 		case tEq:

@@ -11,6 +11,10 @@ package detect
 // scanner reads anyway is remembered (capitalised words are anchors), in
 // order, so chunking still changes nothing.
 
+// topicTypes are the types whose topic words the scanner notes.
+var topicTypes = SetOf(UK_NATIONAL_HEALTH_SERVICE_NUMBER, US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER,
+	CA_SOCIAL_INSURANCE_NUMBER, SSN, IN_AADHAAR, BANK_ROUTING, AWS_SECRET_KEY)
+
 // topicWindow is how far after a mention or a value of a type a bare
 // value of it is still taken as one.
 const topicWindow = 1024
