@@ -18,7 +18,7 @@ var (
 	ctxNINO    = words("nino", "national insurance", "ni number", "ni no", "nin")
 	ctxSWIFT   = words("swift", "bic")
 	ctxVIN     = words("vin", "vehicle", "chassis")
-	ctxDate    = words("dob", "birth", "born", "birthday", "date")
+	ctxDate    = words("dob", "birth", "born", "birthday", "date", "effective", "expiry", "expires", "issued")
 	ctxIBAN    = words("iban")
 	ctxMAC     = words("mac", "hwaddr", "ether", "bssid")
 	ctxSecret  = words("secret", "secretaccesskey", "secret_access_key", "aws_secret_access_key", "secretkey")

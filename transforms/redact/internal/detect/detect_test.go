@@ -473,7 +473,7 @@ func sample(r *rand.Rand, n int) []byte {
 		"le 2 juin 2026 à 10 h 14 ", "3. Juni 1962 ", "NHS ", "ITIN ", "Aadhaar ", "943 476 5919 ", "931791234 ",
 		"587371678684 ", "bytes=535326502014 ", "\u2446236630626\u2446 ", "· COBADEFF ", "VERIFIED ",
 		"+rV0QrjOrT7VbPU+HtBG3W+BlFnJHTgLdi8cCyI8 ", strings.Repeat(" ", 900), "secret fm16c/HqhIzwC+x/gV7220ZU/PxR0V52lsMURKs4 ",
-		"abc1/def/ghi+jkl ",
+		"abc1/def/ghi+jkl ", "EFFECTIVE 20261230 ", "order 20261230 ", "AGPAJ4Q2ZLMX7EXAMPLE ",
 		"\nname,iban,bic,mail\nA,IE91 WNOU 5113 5320 4222 26,bkxuie9m,a@b.io\nB,x,oslwptim,y\n",
 		"\nNAME                ROUTING    ACCOUNT\n------------------- ---------  -------\nConnor Ogunleye     120863127  714664186\n\n",
 	}
@@ -581,6 +581,12 @@ func TestTableColumns(t *testing.T) {
 		"Connor Ogunleye     120863127  714664186         4279.14\n" +
 		"Siobhan Menon       128533064  26979921489       1469.00\n"
 	assert.Equal(t, []found{{detect.BANK_ROUTING, "120863127"}, {detect.BANK_ROUTING, "128533064"}}, find(all, report))
+	dated := "NAME                ROUTING    EFFECTIVE\n" +
+		"------------------- ---------  ---------\n" +
+		"Connor Ogunleye     120863127  20261230\n" +
+		"order 20261230 shipped\n"
+	assert.Equal(t, []found{{detect.BANK_ROUTING, "120863127"}, {detect.DATE_TIME, "20261230"}}, find(all, dated),
+		"yyyymmdd is a date under a label only")
 
 	csv := "name,iban,bic,mail\n" +
 		"Dana,IE91 WNOU 5113 5320 4222 26,bkxuie9m,dana@example.ie\n" +

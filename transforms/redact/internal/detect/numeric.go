@@ -160,6 +160,8 @@ func loneNumber(w []byte, p int) bool {
 	switch c := w[i]; {
 	case c == ':' || c == '-' || isAlpha(c) || c == 0xe5 && i-p == 4: // 0xe5: 年, a year in Chinese or Japanese
 		return false
+	case i-p == 8 && (w[p] == '2' && w[p+1] == '0' || w[p] == '1' && w[p+1] == '9'):
+		return false // perhaps a date, 20261230, under a label
 	case c == '.':
 		switch {
 		case i-p == 4 && i+5 < len(w) && w[i+5] == '.':
@@ -205,6 +207,16 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 	dates := s.dates
 	if g.n == 1 && e0-p == 4 && dates && wordAt(w, e0, "年") {
 		s.cjkDate(b, w, p, lo)
+		return
+	}
+	if g.n == 1 && e0-p == 8 && dates && wordEnd(w, e0) {
+		// yyyymmdd is as often an order number: a date only under a
+		// label, as a report's EFFECTIVE or DATE column.
+		if validDate(num(w[p:p+4]), num(w[p+4:p+6]), num(w[p+6:p+8])) {
+			if score := s.ctxScore(w, lo, p, 0, 0.85, ctxDate); score > 0 {
+				s.offer(b, p, e0, DATE_TIME, score)
+			}
+		}
 		return
 	}
 	if e0 < len(w) {
