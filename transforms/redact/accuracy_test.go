@@ -58,12 +58,10 @@ var heldOut2Partials = map[detect.Entity]int{detect.DATE_TIME: 5, detect.URL: 1}
 // measurement is the held-out figure (docs/benchmarks.md); the detector
 // was corrected after it, and these types still fall short of recall
 // 0.98 by exact type and bounds. Most dates counted missed are there
-// whole, in one match where the labels make two ("23/11/2025 at 9:20am")
-// or as 8-digit dates in a report (20261230).
+// whole, in one match where the labels make two ("23/11/2025 at 9:20am").
 var heldOut3Gaps = map[detect.Entity]floor{
 	detect.BANK_ROUTING:                      {1, 0.97},
-	detect.DATE_TIME:                         {0.97, 0.92},
-	detect.PHONE:                             {0.99, 0.97},
+	detect.DATE_TIME:                         {0.97, 0.94},
 	detect.SWIFT_CODE:                        {1, 0.97},
 	detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER: {1, 0.97},
 }
