@@ -46,7 +46,10 @@ const headerDelims = ",\t;|"
 // a next line (ending within w) with as many fields.
 func readHeader(h *header, w []byte, i int) bool {
 	var counts [len(headerDelims)]int
-	e, spaces, quoted := i, 0, false
+	// spaces counts the runs of spaces in a field (the words of a name
+	// less one); pad the spaces past the first of a run, which a header
+	// aligned with its rows has ("Date     | Narration      |").
+	e, spaces, pad, quoted := i, 0, 0, false
 	for ; e < len(w) && w[e] != '\n'; e++ {
 		c := w[e]
 		switch {
@@ -54,7 +57,9 @@ func readHeader(h *header, w []byte, i int) bool {
 			quoted = !quoted
 		case class[c]&cName != 0 || c >= 0x80: // a name may be in any language: Téléphone
 		case c == ' ':
-			if spaces++; spaces > 3 {
+			if e > i && w[e-1] == ' ' {
+				pad++
+			} else if spaces++; spaces > 3 {
 				return false // a field of many words: prose
 			}
 		default:
@@ -67,7 +72,7 @@ func readHeader(h *header, w []byte, i int) bool {
 				spaces = 0
 			}
 		}
-		if e-i > (maxColName+1)*(1+counts[0]+counts[1]+counts[2]+counts[3]) {
+		if e-i-pad > (maxColName+1)*(1+counts[0]+counts[1]+counts[2]+counts[3]) {
 			return false // a field too long for a name
 		}
 	}
@@ -252,6 +257,8 @@ func (s *Scanner) lineStart(w []byte, i int) {
 	}
 	if i+3 <= len(w) && string(w[i:i+3]) == "\xef\xbb\xbf" {
 		i += 3 // a byte order mark, as Excel writes before a header
+	} else if i+2 < len(w) && w[i] == '#' && w[i+1] == ' ' {
+		i += 2 // a header written as a comment: # calling_number,called_number,...
 	}
 	if i < len(w) && (isAlpha(w[i]) || w[i] == '"' || bytesContain(headerDelims, w[i])) {
 		if !readHeader(&s.hdr, w, i) && isAlpha(w[i]) {

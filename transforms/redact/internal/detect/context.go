@@ -11,6 +11,7 @@ var (
 	ctxSIN     = words("sin", "s.i.n", "social insurance", "insurance number", "nas", "assurance sociale")
 	ctxRouting = words("routing", "aba", "rtn", "transit", "bank")
 	ctxPhone   = words("phone", "tel", "telephone", "mobile", "cell", "fax", "call", "contact", "ph", "msisdn",
+		"calling", "called", "caller", "callee",
 		"mob", "móvil", "movil", "teléfono", "telefono", "tlf", "telefon", "handy", "mobil", "portable", "téléphone", "celular")
 	ctxNHS     = words("nhs", "health service", "nhs number")
 	ctxAadhaar = words("aadhaar", "aadhar", "uid", "uidai")
@@ -20,7 +21,7 @@ var (
 	ctxVIN     = words("vin", "vehicle", "chassis")
 	ctxDate    = words("dob", "birth", "born", "birthday", "date", "effective", "expiry", "expires", "issued")
 	ctxIBAN    = words("iban")
-	ctxMAC     = words("mac", "hwaddr", "ether", "bssid")
+	ctxMAC     = words("mac", "hwaddr", "ether", "bssid", "network address", "physical address", "macaddress")
 	ctxSecret  = words("secret", "secretaccesskey", "secret_access_key", "aws_secret_access_key", "secretkey")
 )
 

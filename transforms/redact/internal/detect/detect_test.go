@@ -60,6 +60,9 @@ func TestPositives(t *testing.T) {
 		{"ABA: 121000358", detect.BANK_ROUTING, "121000358"},
 		{"from 192.168.1.20:8080", detect.IP_ADDRESS, "192.168.1.20"},
 		{"net 10.0.0.0/8", detect.IP_ADDRESS, "10.0.0.0"},
+		{"NINO SK406630 A,K475", detect.UK_NATIONAL_INSURANCE_NUMBER, "SK406630 A"},
+		{" 10     acde.484b.3a9b    DYNAMIC", detect.MAC_ADDRESS, "acde.484b.3a9b"},
+		{"Card with network address A483E7761630 has been", detect.MAC_ADDRESS, "A483E7761630"},
 		{"[2001:db8::8a2e:370:7334]", detect.IP_ADDRESS, "2001:db8::8a2e:370:7334"},
 		{"addr fe80::1 up", detect.IP_ADDRESS, "fe80::1"},
 		{"addr ::ffff:192.0.2.1 up", detect.IP_ADDRESS, "::ffff:192.0.2.1"},
@@ -176,6 +179,9 @@ func TestPositives(t *testing.T) {
 		{"Teléfono móvil: 620 12 84 23    Teléfono fijo: 91 463 80 35", detect.PHONE, "91 463 80 35"},
 		{"| BZ243228D | 07485687668 | x", detect.PHONE, "07485687668"},
 		{"MSISDN\tICCID\n917779487626\t899172943\n", detect.PHONE, "917779487626"},
+		{"# calling_number,called_number,start_time\n4915577446572,441642262185,2025-01-20\n", detect.PHONE, "4915577446572"},
+		{"# calling_number,called_number,start_time\n4915577446572,441642262185,2025-01-20\n", detect.PHONE, "441642262185"},
+		{"IMPS-496812922250-MOB 9741137938 ", detect.PHONE, "9741137938"},
 		// Cisco MACs whose first group is digits; a link-local address
 		// with its zone.
 		{"-   3032.8c5f.c273  ARPA", detect.MAC_ADDRESS, "3032.8c5f.c273"},
@@ -280,6 +286,8 @@ func TestNearMisses(t *testing.T) {
 		"16th of Smarch 1955",                                         // not a month
 		"secret qsJGalrXUtnFEMI/K7MDENG/bP",                           // too short
 		"group AGPAJ4Q2ZLMX7EXAMPLE, role AROAJ4Q2ZLMX7EXAMPLE",       // IAM entities' ids, no keys
+		"route 0.0.0.0 0.0.0.0, permit any 0.0.0.255",                 // the default route and a wildcard mask
+		"Nadia's iPhone\t357811783492613\tup",                         // an IMEI
 		"id 0042 1234 5678 and 0099 1234 5678",                        // 00 and no calling code
 		"build 2026.06.1+g3f9c2a7, BUILD 2026.06.03-r4417, 2026.06.1", // calendar versions
 		"John 3:16 and a 16:9 screen",                                 // a verse and a ratio, not times

@@ -40,6 +40,8 @@ func (s *Scanner) upper(b *best, w []byte, p, lo int) {
 		s.noteCaps(w, p, n) // NHS, ITIN, SIN, SSN
 	}
 	switch n {
+	case 12:
+		s.bareMAC(b, w, p, lo)
 	case 20:
 		s.awsKey(b, w, p)
 	case 17:
@@ -409,8 +411,8 @@ func (s *Scanner) nino(b *best, w []byte, p, lo int) {
 	}
 	score := float32(0.4)
 	j := i
-	if spaced && j+1 < len(w) && w[j] == ' ' {
-		j++
+	if j+1 < len(w) && w[j] == ' ' {
+		j++ // AB 12 34 56 C, and AB123456 C
 	}
 	if j < len(w) && w[j]|0x20 >= 'a' && w[j]|0x20 <= 'd' && wordEnd(w, j+1) {
 		i, score = j+1, 0.85
@@ -486,6 +488,17 @@ func (s *Scanner) hexColon(b *best, w []byte, p, lo int) {
 		score = 0.45 // "a::b": too short to tell from other text
 	}
 	s.offer(b, p, e, IP_ADDRESS, score)
+}
+
+// bareMAC: twelve hex digits with no separator, as Windows logs a network
+// card's address, only after a label ("network address A483E7761630").
+func (s *Scanner) bareMAC(b *best, w []byte, p, lo int) {
+	if !s.types.Has(MAC_ADDRESS) || hexEnd(w, p, 12) != p+12 || !wordEnd(w, p+12) {
+		return
+	}
+	if s.hasContext(w, lo, p, ctxMAC) {
+		s.offer(b, p, p+12, MAC_ADDRESS, 0.85)
+	}
 }
 
 // linkLocal reports whether the IPv6 address at p is link-local (fe80::),

@@ -239,6 +239,9 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 				s.dayMonthYear(b, w, p, lo)
 				s.monthBefore(b, w, p, lo)
 			}
+			if g.len(0) <= 2 && dates && isUpper(w[e0]) {
+				s.compactDate(b, w, p, e0, lo)
+			}
 			if g.len(0) <= 2 && w[e0] == 'h' && dates {
 				if t := frenchClock(w, p); t > 0 && t-p >= 4 {
 					s.offer(b, p, t, DATE_TIME, 0.7) // French: 9h00, 18 h 30
@@ -264,9 +267,10 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		if validDate(y, m, d) && !(g.sep[0] == '.' && calVer(w, g)) {
 			s.dateWithTime(b, w, p, g.e[2], lo)
 		}
-	case g.n >= 3 && g.len(2) == 4 && g.len(0) <= 2 && g.len(1) <= 2 && g.shape(w, "/-.", g.len(0), g.len(1), 4):
+	case g.n >= 3 && g.len(2) == 4 && g.len(0) <= 2 && g.len(1) <= 2 && g.shape(w, "/-. ", g.len(0), g.len(1), 4):
 		a, c, y := num(w[g.s[0]:g.e[0]]), num(w[g.s[1]:g.e[1]]), num(w[g.s[2]:g.e[2]])
-		if validDate(y, a, c) || validDate(y, c, a) {
+		// Spaced (08 15 1989, as forms print it), only under a label.
+		if (validDate(y, a, c) || validDate(y, c, a)) && (g.sep[0] != ' ' || s.hasContext(w, lo, p, ctxDate)) {
 			s.dateWithTime(b, w, p, g.e[2], lo)
 		}
 	case g.n >= 4 && l0 == 2 && g.sep[2] == ' ' && g.shape(w, "./", 2, 2, 2):
@@ -283,6 +287,15 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		a, c, y := num(w[g.s[0]:g.e[0]]), num(w[g.s[1]:g.e[1]]), 2000+num(w[g.s[2]:g.e[2]])
 		if t := clockAt(w, g.e[2]+2); t > 0 && wordEnd(w, t) && (validDate(y, a, c) || validDate(y, c, a)) {
 			s.offer(b, p, t, DATE_TIME, 0.85)
+		}
+	case g.n == 3 && l0 == 2 && g.shape(w, "./- ", 2, 2, 2) && wordEnd(w, g.e[2]):
+		// dd/mm/yy alone, as a statement's Date column has it: a date
+		// only under a label, for the shape is as often a version.
+		a, c, y := num(w[g.s[0]:g.e[0]]), num(w[g.s[1]:g.e[1]]), 2000+num(w[g.s[2]:g.e[2]])
+		if validDate(y, a, c) || validDate(y, c, a) {
+			if score := s.ctxScore(w, lo, p, 0, 0.8, ctxDate); score > 0 {
+				s.offer(b, p, g.e[2], DATE_TIME, score)
+			}
 		}
 	case g.n >= 2 && g.sep[0] == ':' && g.len(0) <= 2 && g.len(1) == 2:
 		s.timeOnly(b, w, p, lo)
@@ -314,7 +327,9 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		nhsTopic := g.sep[0] != '.' && string(d[3:6]) != "555" && s.topic(UK_NATIONAL_HEALTH_SERVICE_NUMBER, p0)
 		if nanp(d) {
 			score := s.ctxScore(w, lo, p0, 0.8, 0.95, ctxPhone)
-			if nhsTopic && score <= 0.8 { // no label says phone
+			if nhsTopic && score <= 0.8 && p0-s.seen[UK_NATIONAL_HEALTH_SERVICE_NUMBER] <= 256 {
+				// No label says phone, and NHS numbers were named or
+				// found a few lines up: a mistyped one, not a phone.
 				score = 0.45
 			}
 			s.offer(b, p0, e, PHONE, score)
@@ -398,6 +413,9 @@ func (s *Scanner) card(b *best, w []byte, p, lo int, g *groups) {
 func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
 	d := w[g.s[0]:g.e[0]] // one group: its digits as written
 	e := g.e[0]
+	if len(d) >= 11 {
+		s.intlDigits(b, w, lo, p, e, d)
+	}
 	switch len(d) {
 	case 9:
 		if ITIN(d) {
@@ -423,7 +441,7 @@ func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
 			s.offer(b, p, e, BANK_ROUTING, score)
 		}
 	case 10:
-		if nanp(d) || trunkPlan(d, 3) {
+		if nanp(d) || trunkPlan(d, 3) || d[0] >= '6' { // (India's mobiles start 6-9)
 			s.offer(b, p, e, PHONE, s.ctxScore(w, lo, p, 0.35, 0.85, ctxPhone))
 		}
 		if NHS(d) {
@@ -454,6 +472,22 @@ func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
 func micrTransit(w []byte, p, e int) bool {
 	const sym = "\u2446"
 	return p >= len(sym) && string(w[p-len(sym):p]) == sym && e+len(sym) <= len(w) && string(w[e:e+len(sym)]) == sym
+}
+
+// intlDigits offers a number of 11 to 14 digits that starts with a
+// country's calling code as a phone number, under a phone label only: a
+// call record's calling_number, 4915577446572, has no '+'. (Fifteen
+// digits are a device's IMEI far more often.)
+func (s *Scanner) intlDigits(b *best, w []byte, lo, p, e int, d []byte) {
+	if len(d) < 11 || len(d) > 14 || d[0] == '0' {
+		return
+	}
+	if !callingCode(d[:1]) && !callingCode(d[:2]) && !callingCode(d[:3]) {
+		return
+	}
+	if score := s.ctxScore(w, lo, p, 0, 0.8, ctxPhone); score > 0 {
+		s.offer(b, p, e, PHONE, score)
+	}
 }
 
 // labelled offers a value that fails its type's rules only because it is
@@ -507,7 +541,7 @@ func (s *Scanner) ipv4(b *best, w []byte, p, lo int, g *groups) {
 		return
 	}
 	if netmask(w, g) {
-		return // 255.255.255.0 says how a network is cut, not who is on it
+		return // 255.255.255.0, 0.0.0.255 say how a network is cut, not who is on it
 	}
 	score := float32(0.9)
 	var lw [16]byte
@@ -518,14 +552,17 @@ func (s *Scanner) ipv4(b *best, w []byte, p, lo int, g *groups) {
 	s.offer(b, p, e, IP_ADDRESS, score)
 }
 
-// netmask reports whether a dotted quad is a network mask: 255 first, and
-// its bits ones then zeros.
+// netmask reports whether a dotted quad is a mask rather than an
+// address: a network mask (255 first, its bits ones then zeros), a
+// wildcard mask (0 first, zeros then ones: 0.0.0.255), or 0.0.0.0, the
+// default route. (A network written with its prefix, 10.42.0.0/16, stays
+// an address.)
 func netmask(w []byte, g *groups) bool {
 	var m uint32
 	for i := 0; i < 4; i++ {
 		m = m<<8 | uint32(num(w[g.s[i]:g.e[i]]))
 	}
-	return m>>24 == 255 && m|(m-1) == 0xffffffff || m == 0xffffffff
+	return m>>24 == 255 && m|(m-1) == 0xffffffff || m == 0xffffffff || m>>24 == 0 && m&(m+1) == 0
 }
 
 func validDate(y, m, d int) bool {
@@ -589,15 +626,48 @@ func (s *Scanner) dateSpan(b *best, w []byte, p, e, lo int, score float32) {
 // the end, or 0.
 func atClock(w []byte, i int) int {
 	switch {
-	case i+3 < len(w) && (w[i] == 'a' && w[i+1] == 't' || w[i] == 'u' && w[i+1] == 'm') && w[i+2] == ' ':
-		return clockAt(w, i+3)
+	case wordAt(w, i, "at "):
+		return hourAt(w, i+3)
+	case wordAt(w, i, "um "):
+		// German: um 14:30, um 10 Uhr.
+		e := hourAt(w, i+3)
+		if e == 0 {
+			e = digitsEnd(w[:min(len(w), i+5)], i+3)
+			if e == i+3 || num(w[i+3:e]) > 23 || !wordAt(w, e, " Uhr") {
+				return 0
+			}
+		}
+		if wordAt(w, e, " Uhr") && wordEnd(w, e+4) {
+			e += 4
+		}
+		return e
+	case wordAt(w, i, "a las "): // Spanish
+		return clockAt(w, i+6)
+	case wordAt(w, i, "às "): // Portuguese
+		return clockAt(w, i+len("às "))
 	case i+2 < len(w) && w[i] == '@' && w[i+1] == ' ':
 		return clockAt(w, i+2)
-	case i+3 < len(w) && w[i] == 0xc3 && w[i+1] == 0xa0 && w[i+2] == ' ': // à
-		if e := clockAt(w, i+3); e > 0 {
+	case wordAt(w, i, "à "): // French
+		if e := clockAt(w, i+len("à ")); e > 0 {
 			return e
 		}
-		return frenchClock(w, i+3)
+		return frenchClock(w, i+len("à "))
+	}
+	return 0
+}
+
+// hourAt is clockAt, or an hour alone with AM or PM ("3pm GMT"), as
+// written after "at".
+func hourAt(w []byte, i int) int {
+	if e := clockAt(w, i); e > 0 {
+		return e
+	}
+	e := digitsEnd(w[:min(len(w), i+3)], i)
+	if e == i || num(w[i:e]) > 12 || num(w[i:e]) == 0 {
+		return 0
+	}
+	if e, marked := clockTail(w, e); marked && w[e-1] != ' ' && (e-i > 2 || w[i+1] != ' ') {
+		return e
 	}
 	return 0
 }
@@ -844,6 +914,8 @@ func (s *Scanner) timeEnd(b *best, w []byte, p, e, lo int) {
 		s.offer(b, p, e, DATE_TIME, s.ctxScore(w, lo, p, 0.6, 0.9, ctxDate))
 	case e-p == 5 && w[p+2] == ':' && (p == 0 || w[p-1] != ':'):
 		s.offer(b, p, e, DATE_TIME, 0.6)
+	case e-p == 4 && p >= 3 && wordAt(w, p-3, "at "):
+		s.offer(b, p, e, DATE_TIME, 0.6) // at 9:30
 	}
 }
 
@@ -863,8 +935,8 @@ func ampmAt(w []byte, i int) int {
 
 var monthNames = [...]string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
 
-// foreignMonths are the month names of French, German and Spanish that
-// English does not share, lower case, with their months.
+// foreignMonths are the month names of French, German, Portuguese and
+// Spanish that English does not share, lower case, with their months.
 var foreignMonths = [...]struct {
 	name string
 	m    int
@@ -874,6 +946,8 @@ var foreignMonths = [...]struct {
 	{"décembre", 12}, {"decembre", 12},
 	{"januar", 1}, {"februar", 2}, {"märz", 3}, {"maerz", 3}, {"juni", 6}, {"juli", 7}, {"oktober", 10},
 	{"dezember", 12},
+	{"janeiro", 1}, {"fevereiro", 2}, {"março", 3}, {"maio", 5}, {"junho", 6}, {"julho", 7},
+	{"setembro", 9}, {"outubro", 10}, {"novembro", 11}, {"dezembro", 12},
 	{"enero", 1}, {"febrero", 2}, {"marzo", 3}, {"abril", 4}, {"mayo", 5}, {"junio", 6}, {"julio", 7},
 	{"agosto", 8}, {"septiembre", 9}, {"setiembre", 9}, {"octubre", 10}, {"noviembre", 11}, {"diciembre", 12},
 }
@@ -1066,6 +1140,9 @@ func (s *Scanner) dayMonthYear(b *best, w []byte, p, lo int) {
 	y, e := 0, 0
 	if w[i] == sep {
 		y, e = yearAt(w, i+1)
+		if e == 0 && sep != ' ' && i+3 <= len(w) && isDigit(w[i+1]) && isDigit(w[i+2]) && wordEnd(w, i+3) {
+			y, e = 2000+num(w[i+1:i+3]), i+3 // 28/Mar/25, as Jira writes it
+		}
 	}
 	switch {
 	case e > 0 && validDate(y, m, d):
@@ -1094,6 +1171,30 @@ func (s *Scanner) cjkDate(b *best, w []byte, p, lo int) {
 		return
 	}
 	s.dateSpan(b, w, p, k+len("日"), lo, 0.85)
+}
+
+// compactDate: a day, a month's three capitals and a year, as airline and
+// mainframe records write a date: 21NOV1956, 23DEC26.
+func (s *Scanner) compactDate(b *best, w []byte, p, e0, lo int) {
+	if e0+5 > len(w) || !isUpper(w[e0+1]) || !isUpper(w[e0+2]) {
+		return
+	}
+	m := monthOf(w[e0]|0x20, w[e0+1]|0x20, w[e0+2]|0x20)
+	i := e0 + 3
+	j := digitsEnd(w[:min(len(w), i+5)], i)
+	if m < 0 || j-i != 2 && j-i != 4 || !wordEnd(w, j) {
+		return
+	}
+	y := num(w[i:j])
+	if j-i == 2 {
+		y += 1900
+		if y < 1930 {
+			y += 100 // two digits: 1930 to 2029
+		}
+	}
+	if validDate(y, m+1, num(w[p:e0])) {
+		s.offer(b, p, j, DATE_TIME, 0.8)
+	}
 }
 
 // calVer reports whether a dotted date, 2026.06.1, is a version (calendar

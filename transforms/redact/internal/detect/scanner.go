@@ -185,7 +185,7 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			}
 			prev := buf[p-1]
 			if (t == tDigit && !digitStartOK(prev)) || (t == tUpper && isWord(prev)) {
-				if t == tDigit && s.inWord && p >= 2 && (prev == '-' || isLower(prev) && (isLower(buf[p-2]) || buf[p-2] == '-' || p+3 < len(buf) && buf[p+3] == '.')) && inWordStart(buf, p) {
+				if t == tDigit && s.inWord && p >= 2 && (prev == '-' || isLower(prev) && (isLower(buf[p-2]) || buf[p-2] == '-' || p+3 < len(buf) && buf[p+3] == '.') || prev == '.' && isLower(buf[p-2])) && inWordStart(buf, p) {
 					break
 				}
 				// The whole word, even past end: what follows it decides,
@@ -448,8 +448,8 @@ const (
 	cWord  // A-Z a-z 0-9 _
 	cSep   // between a label and its value: space tab " ' , ; : = |
 	cName  // in a column name: A-Z a-z 0-9 _ - . # / ( ) " ' and CR
-	// cLineStart may start a header line: a letter, '"', a delimiter, or
-	// a byte order mark's first byte.
+	// cLineStart may start a header line: a letter, '"', a delimiter, a
+	// byte order mark's first byte, or the '#' of a commented header.
 	cLineStart
 )
 
@@ -495,7 +495,7 @@ func init() {
 		if k&cWord != 0 || bytesContain("-.#/()\"'\r", b) {
 			k |= cName
 		}
-		if k&(cUpper|cLower) != 0 || bytesContain("\",\t;|\xef", b) {
+		if k&(cUpper|cLower) != 0 || bytesContain("\",\t;|\xef#", b) {
 			k |= cLineStart
 		}
 		// A ',' may stand in a URL, but in text, and in CSV above all,
@@ -580,6 +580,9 @@ func inWordStart(w []byte, p int) bool {
 	if p < 2 {
 		return false
 	}
+	if w[p-1] == '.' {
+		return ciscoStart(w, p) >= 0 // acde.484b.3a9b
+	}
 	if w[p-1] == '-' || w[p-2] == '-' {
 		// The digit's group and the one before it must be hex pairs
 		// (a UUID's groups of four are turned away here).
@@ -601,9 +604,15 @@ func inWordStart(w []byte, p int) bool {
 
 // ciscoStart returns where a MAC address in Cisco's dotted form that
 // starts with a lower-case hex letter (no anchor) starts, when the digit
-// at p is in its first group (cd56.7e8a.809a). Otherwise -1. (One whose
-// first group has no digit, cafe.7e8a.809a, is not found.)
+// at p is in its first group (cd56.7e8a.809a), or starts the second after
+// a first of letters alone (acde.484b.3a9b). Otherwise -1.
 func ciscoStart(w []byte, p int) int {
+	if p >= 5 && w[p-1] == '.' {
+		if lowerHexStart(w, p-1, 4) {
+			return p - 5
+		}
+		return -1
+	}
 	st := p
 	for st > 0 && p-st < 3 && isHex(w[st-1]) {
 		st--
