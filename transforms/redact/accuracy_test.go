@@ -66,6 +66,25 @@ var heldOut3Gaps = map[detect.Entity]floor{
 	detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER: {1, 0.97},
 }
 
+// heldOut4Gaps: the fourth set was measured once, blind, after the second
+// pass (docs/benchmarks.md); what is left after the fixes its misses led
+// to: dates in HL7 segments (19730517 between '|'), airline records and
+// US statements (12/21), phone numbers outside every plan written, two
+// SSNs whose label follows them, a card glued to its type code.
+var heldOut4Gaps = map[detect.Entity]floor{
+	detect.CREDIT_DEBIT_NUMBER: {1, 0.96},
+	detect.DATE_TIME:           {0.99, 0.95},
+	detect.IP_ADDRESS:          {0.97, 1},
+	detect.PHONE:               {1, 0.96},
+	detect.SSN:                 {1, 0.93},
+	detect.SWIFT_CODE:          {1, 0.96},
+}
+
+// heldOut4Partials: two date-and-time labels the matches cover in part:
+// "23DEC26/0531Z" (the time after '/' is left) and a Cisco "15:13:49 UTC
+// Sun Mar 02 2025", found as a time and a date with the space between.
+var heldOut4Partials = map[detect.Entity]int{detect.DATE_TIME: 2}
+
 // expect is what a labelled set must reach: precision and recall floors
 // per type, where they differ from the goals, at most this many partial
 // redactions per type and hard negatives touched.
@@ -101,9 +120,9 @@ func assertAccuracy(t *testing.T, doc corpus.Doc, want expect) {
 	}
 }
 
-// The accuracy goals hold on the generated corpus, and on the three
+// The accuracy goals hold on the generated corpus, and on the four
 // hand-written held-out sets but for the gaps above (go run
-// ./transforms/redact/cmd/pii-accuracy [-heldout|-heldout2|-heldout3]
+// ./transforms/redact/cmd/pii-accuracy [-heldout|-heldout2|-heldout3|-heldout4]
 // prints the tables).
 func TestAccuracyGoals(t *testing.T) {
 	t.Run("generated", func(t *testing.T) { assertAccuracy(t, corpus.New(3).Generate(2<<20), expect{}) })
@@ -121,5 +140,10 @@ func TestAccuracyGoals(t *testing.T) {
 		doc, err := corpus.HeldOut3()
 		require.NoError(t, err)
 		assertAccuracy(t, doc, expect{gaps: heldOut3Gaps, recall: 0.98, negatives: 2})
+	})
+	t.Run("held-out 4", func(t *testing.T) {
+		doc, err := corpus.HeldOut4()
+		require.NoError(t, err)
+		assertAccuracy(t, doc, expect{gaps: heldOut4Gaps, recall: 0.98, partials: heldOut4Partials, negatives: 2})
 	})
 }

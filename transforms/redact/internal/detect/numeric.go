@@ -475,18 +475,20 @@ func micrTransit(w []byte, p, e int) bool {
 }
 
 // intlDigits offers a number of 11 to 14 digits that starts with a
-// country's calling code as a phone number, under a phone label only: a
-// call record's calling_number, 4915577446572, has no '+'. (Fifteen
-// digits are a device's IMEI far more often.)
+// country's calling code as a phone number, in a table column named for
+// phone numbers only: a call record's calling_number, 4915577446572, has
+// no '+'. (Fifteen digits are a device's IMEI far more often, and a long
+// run elsewhere an id or an epoch in milliseconds.)
 func (s *Scanner) intlDigits(b *best, w []byte, lo, p, e int, d []byte) {
 	if len(d) < 11 || len(d) > 14 || d[0] == '0' {
 		return
 	}
-	if !callingCode(d[:1]) && !callingCode(d[:2]) && !callingCode(d[:3]) {
+	name, ok := s.column(w, lo, p)
+	if !ok || contextDistance(name, 0, len(name), len(name), ctxPhone) < 0 {
 		return
 	}
-	if score := s.ctxScore(w, lo, p, 0, 0.8, ctxPhone); score > 0 {
-		s.offer(b, p, e, PHONE, score)
+	if callingCode(d[:1]) || callingCode(d[:2]) || callingCode(d[:3]) {
+		s.offer(b, p, e, PHONE, 0.8)
 	}
 }
 
