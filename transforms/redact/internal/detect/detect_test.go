@@ -61,6 +61,7 @@ func TestPositives(t *testing.T) {
 		{"from 192.168.1.20:8080", detect.IP_ADDRESS, "192.168.1.20"},
 		{"net 10.0.0.0/8", detect.IP_ADDRESS, "10.0.0.0"},
 		{"NINO SK406630 A,K475", detect.UK_NATIONAL_INSURANCE_NUMBER, "SK406630 A"},
+		{"NINO SK406630 a record", detect.UK_NATIONAL_INSURANCE_NUMBER, "SK406630"},
 		{" 10     acde.484b.3a9b    DYNAMIC", detect.MAC_ADDRESS, "acde.484b.3a9b"},
 		{"Card with network address A483E7761630 has been", detect.MAC_ADDRESS, "A483E7761630"},
 		{"[2001:db8::8a2e:370:7334]", detect.IP_ADDRESS, "2001:db8::8a2e:370:7334"},

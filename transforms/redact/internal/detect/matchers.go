@@ -411,8 +411,8 @@ func (s *Scanner) nino(b *best, w []byte, p, lo int) {
 	}
 	score := float32(0.4)
 	j := i
-	if j+1 < len(w) && w[j] == ' ' {
-		j++ // AB 12 34 56 C, and AB123456 C
+	if j+1 < len(w) && w[j] == ' ' && (spaced || w[j+1] >= 'A' && w[j+1] <= 'D') {
+		j++ // AB 12 34 56 C, and AB123456 C (but "AB123456 a record": an article)
 	}
 	if j < len(w) && w[j]|0x20 >= 'a' && w[j]|0x20 <= 'd' && wordEnd(w, j+1) {
 		i, score = j+1, 0.85
