@@ -249,13 +249,13 @@ func (s *Scanner) lineStart(w []byte, i int) {
 			s.hdr.n = 0
 		} else if e, n := fields(w, i, s.hdr.delim); e >= 0 && n == s.hdr.n {
 			s.row = span{i, e}
-			if s.hdr.swift >= 0 {
+			if s.hdr.swift >= 0 && s.swifts {
 				s.swiftCell(w, i, e)
 			}
 			return
 		}
 	}
-	if i+3 <= len(w) && string(w[i:i+3]) == "\xef\xbb\xbf" {
+	if wordAt(w, i, "\xef\xbb\xbf") {
 		i += 3 // a byte order mark, as Excel writes before a header
 	} else if i+2 < len(w) && w[i] == '#' && w[i+1] == ' ' {
 		i += 2 // a header written as a comment: # calling_number,called_number,...
@@ -353,7 +353,7 @@ func (s *Scanner) swiftCell(w []byte, i, e int) {
 			for b > a && (w[b-1] == ' ' || w[b-1] == '"' || w[b-1] == '\'' || w[b-1] == '\r') {
 				b--
 			}
-			if (b-a == 8 || b-a == 11) && lowerSWIFT(w[a:b]) && s.types.Has(SWIFT_CODE) {
+			if (b-a == 8 || b-a == 11) && lowerSWIFT(w[a:b]) {
 				s.holdCell(Match{Start: a, End: b, Type: SWIFT_CODE, Score: 0.9})
 			}
 			return

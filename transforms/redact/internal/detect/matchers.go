@@ -312,10 +312,11 @@ func (s *Scanner) afterBankValue(w []byte, p int) bool {
 }
 
 // swiftAfterLabel tries a SWIFT code typed in lower case after "swift:" or
-// "bic:" at p, which no anchor starts: swift: qiqjiecjo9n.
+// "bic:" at p, which no anchor starts: swift: qiqjiecjo9n. (Scan calls it
+// only when SWIFT codes are asked for.)
 func (s *Scanner) swiftAfterLabel(b *best, w []byte, p, lo int) {
 	var lw [16]byte
-	if l := string(lastWord(w, lo, p+1, &lw)); l != "swift" && l != "bic" || !s.types.Has(SWIFT_CODE) {
+	if l := string(lastWord(w, lo, p+1, &lw)); l != "swift" && l != "bic" {
 		return
 	}
 	i := skipSeps(w, p+1, 3)
@@ -576,11 +577,6 @@ func quietColon(w []byte, p int) bool {
 // starts with a lower-case letter or is empty, or a secret key after a
 // label.
 func (s *Scanner) colon(b *best, w []byte, p, lo, blo int) {
-	if p >= 3 && (w[p-1]|0x20 == 't' || w[p-1]|0x20 == 'c') {
-		if s.swiftAfterLabel(b, w, p, lo); b.ok {
-			return
-		}
-	}
 	if p+2 < len(w) && w[p+1] == '/' && w[p+2] == '/' {
 		s.url(b, w, p, blo)
 		if b.ok {

@@ -213,9 +213,7 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		// yyyymmdd is as often an order number: a date only under a
 		// label, as a report's EFFECTIVE or DATE column.
 		if validDate(num(w[p:p+4]), num(w[p+4:p+6]), num(w[p+6:p+8])) {
-			if score := s.ctxScore(w, lo, p, 0, 0.85, ctxDate); score > 0 {
-				s.offer(b, p, e0, DATE_TIME, score)
-			}
+			s.underLabel(b, w, lo, p, e0, DATE_TIME, 0.85, ctxDate)
 		}
 		return
 	}
@@ -293,9 +291,7 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		// only under a label, for the shape is as often a version.
 		a, c, y := num(w[g.s[0]:g.e[0]]), num(w[g.s[1]:g.e[1]]), 2000+num(w[g.s[2]:g.e[2]])
 		if validDate(y, a, c) || validDate(y, c, a) {
-			if score := s.ctxScore(w, lo, p, 0, 0.8, ctxDate); score > 0 {
-				s.offer(b, p, g.e[2], DATE_TIME, score)
-			}
+			s.underLabel(b, w, lo, p, g.e[2], DATE_TIME, 0.8, ctxDate)
 		}
 	case g.n >= 2 && g.sep[0] == ':' && g.len(0) <= 2 && g.len(1) == 2:
 		s.timeOnly(b, w, p, lo)
@@ -471,7 +467,7 @@ func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
 // symbols (⑆, U+2446) of a cheque's MICR line, as a routing number is.
 func micrTransit(w []byte, p, e int) bool {
 	const sym = "\u2446"
-	return p >= len(sym) && string(w[p-len(sym):p]) == sym && e+len(sym) <= len(w) && string(w[e:e+len(sym)]) == sym
+	return p >= len(sym) && wordAt(w, p-len(sym), sym) && wordAt(w, e, sym)
 }
 
 // intlDigits offers a number of 11 to 14 digits that starts with a
@@ -489,6 +485,14 @@ func (s *Scanner) intlDigits(b *best, w []byte, lo, p, e int, d []byte) {
 	}
 	if callingCode(d[:1]) || callingCode(d[:2]) || callingCode(d[:3]) {
 		s.offer(b, p, e, PHONE, 0.8)
+	}
+}
+
+// underLabel offers [p, e) as t only when one of words labels it, at the
+// label's confidence: a shape that is as often something else alone.
+func (s *Scanner) underLabel(b *best, w []byte, lo, p, e int, t Entity, raised float32, words *wordSet) {
+	if score := s.ctxScore(w, lo, p, 0, raised, words); score > 0 {
+		s.offer(b, p, e, t, score)
 	}
 }
 

@@ -262,10 +262,11 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		case tAt:
 			s.email(&b, w, p, blo)
 		case tColon:
-			if !quietColon(w, p) {
+			if s.swifts && p >= 3 && (w[p-1]|0x20 == 't' || w[p-1]|0x20 == 'c') {
+				s.swiftAfterLabel(&b, w, p, ctxLo) // swift: qiqjiecjo9n, bic: hyqldew3
+			}
+			if !b.ok && !quietColon(w, p) {
 				s.colon(&b, w, p, ctxLo, blo)
-			} else if s.swifts && p >= 3 && w[p-1]|0x20 == 't' {
-				s.swiftAfterLabel(&b, w, p, ctxLo) // swift: qiqjiecjo9n
 			}
 		case tEq:
 			if keyLength(w, skipSeps(w, p+1, 3)) {
@@ -342,7 +343,8 @@ func (s *Scanner) flushCells(dst []Match, before int) []Match {
 const noCell = math.MaxInt
 
 // keyInWord reports whether the word that holds p and ends at q, before
-// a '/' or '+', starts a secret key: it starts a run of key bytes (no
+// a '/' or '+', starts a secret key (Scan asks only when secret keys are
+// wanted): it starts a run of key bytes (no
 // '/' or '+' before it: a path's segments do not), after the last match,
 // that is 40 long. It is kept out of line, away from the skip loop.
 //
@@ -352,7 +354,7 @@ func (s *Scanner) keyInWord(buf []byte, p, q int) bool {
 	for st > 0 && p-st < 40 && isWord(buf[st-1]) {
 		st--
 	}
-	if st > 0 && isB64(buf[st-1]) || !isLower(buf[st]) || st < s.last || !keyLength(buf, st) || !s.types.Has(AWS_SECRET_KEY) {
+	if st > 0 && isB64(buf[st-1]) || !isLower(buf[st]) || st < s.last || !keyLength(buf, st) {
 		return false
 	}
 	s.keyStart, s.keyEnd = st, q
