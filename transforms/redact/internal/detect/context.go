@@ -19,10 +19,11 @@ var (
 	ctxNINO    = words("nino", "national insurance", "ni number", "ni no", "nin")
 	ctxSWIFT   = words("swift", "bic")
 	ctxVIN     = words("vin", "vehicle", "chassis")
-	ctxDate    = words("dob", "birth", "born", "birthday", "date", "effective", "expiry", "expires", "issued")
-	ctxIBAN    = words("iban")
-	ctxMAC     = words("mac", "hwaddr", "ether", "bssid", "network address", "physical address", "macaddress")
-	ctxSecret  = words("secret", "secretaccesskey", "secret_access_key", "aws_secret_access_key", "secretkey")
+	ctxDate    = words("dob", "birth", "born", "birthday", "date", "effective", "expiry", "expires", "issued",
+		"bday", "dtstart", "dtend", "due") // (vCard's and iCalendar's too)
+	ctxIBAN   = words("iban")
+	ctxMAC    = words("mac", "hwaddr", "ether", "bssid", "network address", "physical address", "macaddress")
+	ctxSecret = words("secret", "secretaccesskey", "secret_access_key", "aws_secret_access_key", "secretkey")
 )
 
 // wordSet is a list of context words (lower case, each starting with a

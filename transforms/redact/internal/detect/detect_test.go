@@ -224,6 +224,24 @@ func TestPositives(t *testing.T) {
 		{"  swift: qiqjiecjo9n\n", detect.SWIFT_CODE, "qiqjiecjo9n"},
 		{"bic: hyqldew3\n", detect.SWIFT_CODE, "hyqldew3"},
 		{"memo: DEUTGB2L, MIDLHKHH, SCBLSGSG", detect.SWIFT_CODE, "SCBLSGSG"},
+		// Records' dates: ISO 8601's basic format (iCalendar), HL7 and
+		// X12 fields, SWIFT MT statements; vCard's BDAY; Italian, Dutch
+		// and Japanese dates with their times.
+		{"DTSTART;TZID=Europe/London:20250729T100000\n", detect.DATE_TIME, "20250729T100000"},
+		{"DTSTAMP:20250729T101500Z\n", detect.DATE_TIME, "20250729T101500Z"},
+		{"PID|1||06921^^^NHS^NH||NGUYEN^PRIYA||19730517|F|||", detect.DATE_TIME, "19730517"},
+		{"MSH|^~\\&|LAB|RXH|EPR|RXH|20251015234634+0100||ORU^R01|", detect.DATE_TIME, "20251015234634+0100"},
+		{"DMG*D8*19800101*M~", detect.DATE_TIME, "19800101"},
+		{"BDAY:19850412\n", detect.DATE_TIME, "19850412"},
+		{":60F:C250728EUR12345,67\n", detect.DATE_TIME, "250728"},
+		{":61:2507290729D1234,56NTRFNONREF\n", detect.DATE_TIME, "2507290729"},
+		{":32A:250729EUR51196,00\n", detect.DATE_TIME, "250729"},
+		{"Il 29 luglio 2025 alle 10:30 ha chiamato", detect.DATE_TIME, "29 luglio 2025 alle 10:30"},
+		{"Op 3 mei 2024 om 14:00, bel", detect.DATE_TIME, "3 mei 2024 om 14:00"},
+		{"受付 2025年7月29日 14時30分、電話", detect.DATE_TIME, "2025年7月29日 14時30分"},
+		// X12's qualifiers say what an element is.
+		{"PER*IC*JOHN SMITH*TE*6175551234*EM*js@x.com~", detect.PHONE, "6175551234"},
+		{"REF*SY*512345678~", detect.SSN, "512345678"},
 	} {
 		got := find(all, tc.text)
 		assert.Contains(t, got, found{tc.want, tc.span}, "in %q", tc.text)
@@ -302,6 +320,16 @@ func TestNearMisses(t *testing.T) {
 	// A 40-character token with no label and no access key id near it is
 	// not taken for a secret key.
 	assert.Empty(t, find(all, "token\nqsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1"))
+	// Digits that run together are a date only in a record's field or
+	// with ISO 8601's 'T'; fields that hold no date in SWIFT MT
+	// messages, and tags that do not start a line, hold none.
+	for _, s := range []string{
+		"order 20250729 x", "serial 20250729101500", "|20251345|", "|2025072925|",
+		"|20250729x|", "20250729T9999", "20250729T10", ":20:STMT250729\n", "x:30:250729\n",
+		":28C:250729/001\n",
+	} {
+		assert.Empty(t, find(all, s), "%q", s)
+	}
 	// Dates are found as DATE_TIME, never as another type.
 	for _, s := range []string{"2024-01-15T10:23:45Z", "2024-01-15", "01/15/2024", "Jan 15, 2024", "10:23:45"} {
 		for _, f := range find(all, "at "+s+" ok") {
@@ -485,6 +513,8 @@ func sample(r *rand.Rand, n int) []byte {
 		"abc1/def/ghi+jkl ", "EFFECTIVE 20261230 ", "order 20261230 ", "AGPAJ4Q2ZLMX7EXAMPLE ",
 		"\nname,iban,bic,mail\nA,IE91 WNOU 5113 5320 4222 26,bkxuie9m,a@b.io\nB,x,oslwptim,y\n",
 		"\nNAME                ROUTING    ACCOUNT\n------------------- ---------  -------\nConnor Ogunleye     120863127  714664186\n\n",
+		"DTSTART:20250729T100000Z ", "|19730517|F|", "|20251015234634+0100|", "DMG*D8*19800101*M~", "*TE*6175551234~ ",
+		"\n:61:2507290729D1234,56NTRF\n", "\n:60F:C250728EUR1,0\n", "29 luglio 2025 alle 10:30 ", "2025年7月29日 14時30分 ",
 	}
 	var b bytes.Buffer
 	for b.Len() < n {
@@ -523,6 +553,7 @@ func FuzzScan(f *testing.F) {
 	f.Add([]byte("zb630500b sc 29 58 96 c wvwzzz1jzxw000001 de89 3704 0044 0532 0130 00 16th of April 1955"), uint16(13))
 	f.Add([]byte("(secret qsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1, key AKIAIOSFODNN7EXAMPLE / zD+JealrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPL1)"), uint16(17))
 	f.Add([]byte("9400 1118 9922 3334 5678 41 SE62 7012 3456 7890 1234 1944 tin,routing_number\nSSN,322271627\n"), uint16(2))
+	f.Add([]byte("MSH|^~\\&|A|B|20251015234634+0100||\nDTP*472*D8*20250729~PER*IC*J*TE*6175551234~\n:13D:2507291023+0100\n:61:2507290729D1,0\nDTSTAMP:20250729T101500.25Z"), uint16(6))
 	f.Fuzz(func(t *testing.T, data []byte, chunk uint16) {
 		want := detect.Find(all, data)
 		last := 0

@@ -347,6 +347,51 @@ func mtField(w []byte, p int) bool {
 	return p >= 5 && w[p-1] == ':' && w[p-2] == 'A' && isDigit(w[p-3]) && isDigit(w[p-4]) && w[p-5] == ':'
 }
 
+// mtDate tries the date of a SWIFT MT message's field whose tag ends at
+// p: ":30:250729", ":32A:250729EUR1000,", ":60F:C250728EUR...", ":61:"
+// with its value date and entry date (2507290729), ":13D:" with a time
+// and zone. Dates there are yymmdd.
+func (s *Scanner) mtDate(b *best, w []byte, p int) {
+	t := p - 3 // the tag's first digit
+	if w[t] != ':' {
+		t--
+		if t < 0 || w[t] != ':' || !isUpper(w[p-1]) {
+			return
+		}
+	}
+	if t > 0 && w[t-1] != '\n' || !isDigit(w[t+1]) || !isDigit(w[t+2]) {
+		return
+	}
+	i := p + 1
+	switch tag := string(w[t+1 : t+3]); {
+	case tag == "60" || tag == "62" || tag == "64" || tag == "65":
+		if i < len(w) && (w[i] == 'R' || w[i] == 'E') {
+			i++ // reversal or expected: RC, RD, EC, ED
+		}
+		if i < len(w) && (w[i] == 'C' || w[i] == 'D') {
+			i++
+		}
+	case tag == "30" || tag == "32" || tag == "61" || tag == "13":
+	default:
+		return
+	}
+	e := digitsEnd(w[:min(len(w), i+10)], i)
+	if e-i < 6 || !validDate(2000+num(w[i:i+2]), num(w[i+2:i+4]), num(w[i+4:i+6])) {
+		return
+	}
+	end := i + 6
+	switch {
+	case e-i == 10 && w[t+1] == '6' && validDate(2000, num(w[end:end+2]), num(w[end+2:end+4])):
+		end += 4 // :61: an entry date, mmdd
+	case e-i == 10 && w[t+1] == '1' && clockDigits(w[end:e]):
+		end += 4 // :13D: a time, then its zone
+		if end+5 <= len(w) && (w[end] == '+' || w[end] == '-') && digitsEnd(w, end+1) == end+5 {
+			end += 5
+		}
+	}
+	s.offer(b, i, end, DATE_TIME, 0.85)
+}
+
 // iban: country, check digits and the account, whole or in groups of four
 // separated by single spaces; the country's length and mod 97.
 func (s *Scanner) iban(b *best, w []byte, p, lo int) {

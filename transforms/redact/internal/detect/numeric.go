@@ -209,6 +209,17 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		s.cjkDate(b, w, p, lo)
 		return
 	}
+	if g.n == 1 && dates && e0-p >= 8 && e0-p <= 14 && (e0-p)%2 == 0 {
+		// Digits run together: ISO 8601's basic format (20250729T101500Z,
+		// as iCalendar writes it), or a field of a delimited record (HL7's
+		// |19730517| and |20251015234634+0100|, X12's *D8*20250729~).
+		if e := basicStamp(w, p, e0); e > 0 {
+			s.offer(b, p, e, DATE_TIME, 0.85)
+			if w[e0] == 'T' {
+				return
+			}
+		}
+	}
 	if g.n == 1 && e0-p == 8 && dates && wordEnd(w, e0) {
 		// yyyymmdd is as often an order number: a date only under a
 		// label, as a report's EFFECTIVE or DATE column.
@@ -418,7 +429,10 @@ func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
 			s.offer(b, p, e, US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER, s.bareTopicScore(w, lo, US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER, p, s.ctxScore(w, lo, p, 0.3, 0.9, ctxITIN), 0.6))
 		} else if ValidSSN(d) {
 			// A taxpayer id that is not an ITIN is an SSN.
-			score := s.ctxScore(w, lo, p, 0.3, 0.9, ctxSSN)
+			score := float32(0.9)
+			if !x12Qualified(w, p, "SY34") {
+				score = s.ctxScore(w, lo, p, 0.3, 0.9, ctxSSN)
+			}
 			if score < 0.9 {
 				score = s.ctxScore(w, lo, p, score, 0.85, ctxITIN)
 			}
@@ -438,7 +452,11 @@ func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
 		}
 	case 10:
 		if nanp(d) || trunkPlan(d, 3) || d[0] >= '6' { // (India's mobiles start 6-9)
-			s.offer(b, p, e, PHONE, s.ctxScore(w, lo, p, 0.35, 0.85, ctxPhone))
+			score := float32(0.85)
+			if !x12Qualified(w, p, "TEFXCPHPWPBN") {
+				score = s.ctxScore(w, lo, p, 0.35, 0.85, ctxPhone)
+			}
+			s.offer(b, p, e, PHONE, score)
 		}
 		if NHS(d) {
 			s.offer(b, p, e, UK_NATIONAL_HEALTH_SERVICE_NUMBER, s.bareTopicScore(w, lo, UK_NATIONAL_HEALTH_SERVICE_NUMBER, p, s.ctxScore(w, lo, p, 0.3, 0.9, ctxNHS), 0.6))
@@ -461,6 +479,22 @@ func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
 			s.offer(b, p, e, IN_AADHAAR, s.bareTopicScore(w, lo, IN_AADHAAR, p, s.ctxScore(w, lo, p, 0.4, 0.95, ctxAadhaar), 0.6))
 		}
 	}
+}
+
+// x12Qualified reports whether the element before p in an X12 segment is
+// one of the two-character qualifiers in quals, which say what the element
+// at p is: PER*IC*JANE*TE*6175551234 (a telephone), REF*SY*123456789 (a
+// social security number).
+func x12Qualified(w []byte, p int, quals string) bool {
+	if p < 4 || w[p-1] != '*' || w[p-4] != '*' {
+		return false
+	}
+	for k := 0; k+1 < len(quals); k += 2 {
+		if w[p-3] == quals[k] && w[p-2] == quals[k+1] {
+			return true
+		}
+	}
+	return false
 }
 
 // micrTransit reports whether the number at [p, e) is between the transit
@@ -601,7 +635,7 @@ func (s *Scanner) dateSpan(b *best, w []byte, p, e, lo int, score float32) {
 				te, _ = clockTail(w, te) // no AM or zone after a 'Z'
 			}
 		case ' ', ':':
-			if te = clockAt(w, e+1); te == 0 && w[e] == ' ' && (w[e+1] == 'a' || w[e+1] == 'u' || w[e+1] == '@' || w[e+1] == 0xc3) {
+			if te = clockAt(w, e+1); te == 0 && w[e] == ' ' && (w[e+1] == 'a' || w[e+1] == 'u' || w[e+1] == 'o' || w[e+1] == '@' || w[e+1] == 0xc3) {
 				te = atClock(w, e+1)
 			}
 		case ',':
@@ -651,6 +685,10 @@ func atClock(w []byte, i int) int {
 		return clockAt(w, i+6)
 	case wordAt(w, i, "às "): // Portuguese
 		return clockAt(w, i+len("às "))
+	case wordAt(w, i, "alle "): // Italian
+		return clockAt(w, i+5)
+	case wordAt(w, i, "om "): // Dutch
+		return clockAt(w, i+3)
 	case i+2 < len(w) && w[i] == '@' && w[i+1] == ' ':
 		return clockAt(w, i+2)
 	case wordAt(w, i, "à "): // French
@@ -941,8 +979,9 @@ func ampmAt(w []byte, i int) int {
 
 var monthNames = [...]string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
 
-// foreignMonths are the month names of French, German, Portuguese and
-// Spanish that English does not share, lower case, with their months.
+// foreignMonths are the month names of French, German, Portuguese,
+// Spanish, Italian and Dutch that English does not share, lower case,
+// with their months.
 var foreignMonths = [...]struct {
 	name string
 	m    int
@@ -956,6 +995,9 @@ var foreignMonths = [...]struct {
 	{"setembro", 9}, {"outubro", 10}, {"novembro", 11}, {"dezembro", 12},
 	{"enero", 1}, {"febrero", 2}, {"marzo", 3}, {"abril", 4}, {"mayo", 5}, {"junio", 6}, {"julio", 7},
 	{"agosto", 8}, {"septiembre", 9}, {"setiembre", 9}, {"octubre", 10}, {"noviembre", 11}, {"diciembre", 12},
+	{"gennaio", 1}, {"febbraio", 2}, {"aprile", 4}, {"maggio", 5}, {"giugno", 6}, {"luglio", 7},
+	{"settembre", 9}, {"ottobre", 10}, {"dicembre", 12},
+	{"januari", 1}, {"februari", 2}, {"maart", 3}, {"mei", 5}, {"augustus", 8},
 }
 
 // foreignFirst holds, per first letter, whether a foreign month name
@@ -1176,7 +1218,34 @@ func (s *Scanner) cjkDate(b *best, w []byte, p, lo int) {
 	if k == i || !wordAt(w, k, "日") || !validDate(num(w[p:p+4]), m, d) {
 		return
 	}
-	s.dateSpan(b, w, p, k+len("日"), lo, 0.85)
+	e := k + len("日")
+	if t := cjkClock(w, e); t > 0 {
+		s.offer(b, p, t, DATE_TIME, 0.9)
+		return
+	}
+	s.dateSpan(b, w, p, e, lo, 0.85)
+}
+
+// cjkClock parses a time as Japanese and Chinese write it after a date,
+// at i or after a space: 14時30分, 9时5分20秒. It returns its end, or 0.
+func cjkClock(w []byte, i int) int {
+	if i < len(w) && w[i] == ' ' {
+		i++
+	}
+	h := digitsEnd(w[:min(len(w), i+2)], i)
+	if h == i || num(w[i:h]) > 23 || !wordAt(w, h, "時") && !wordAt(w, h, "时") {
+		return 0
+	}
+	i = h + len("時")
+	m := digitsEnd(w[:min(len(w), i+2)], i)
+	if m == i || num(w[i:m]) > 59 || !wordAt(w, m, "分") {
+		return 0
+	}
+	e := m + len("分")
+	if sec := digitsEnd(w[:min(len(w), e+2)], e); sec > e && num(w[e:sec]) <= 60 && wordAt(w, sec, "秒") {
+		e = sec + len("秒")
+	}
+	return e
 }
 
 // compactDate: a day, a month's three capitals and a year, as airline and
@@ -1202,6 +1271,58 @@ func (s *Scanner) compactDate(b *best, w []byte, p, e0, lo int) {
 		s.offer(b, p, j, DATE_TIME, 0.8)
 	}
 }
+
+// basicStamp returns the end of a date and time written with no
+// separators from p, whose digits end at e0: yyyymmdd, 'T' and hhmm[ss],
+// or, between a delimited record's field separators, yyyymmdd[hh[mm[ss]]]
+// as HL7 and X12 write it; then a fraction and a zone may follow. It
+// returns 0 for anything else: alone, eight to fourteen digits are as
+// often an order or a serial number.
+func basicStamp(w []byte, p, e0 int) int {
+	if !validDate(num(w[p:p+4]), num(w[p+4:p+6]), num(w[p+6:p+8])) {
+		return 0
+	}
+	e := e0
+	if e0-p == 8 && e0 < len(w) && w[e0] == 'T' {
+		e = digitsEnd(w, e0+1)
+		if n := e - (e0 + 1); n != 4 && n != 6 || !clockDigits(w[e0+1:e]) {
+			return 0
+		}
+	} else if p == 0 || !fieldSep(w[p-1]) || !clockDigits(w[p+8:e0]) {
+		return 0
+	}
+	if e+1 < len(w) && w[e] == '.' && isDigit(w[e+1]) {
+		e = digitsEnd(w[:min(len(w), e+8)], e+1)
+	}
+	if e < len(w) && w[e] == 'Z' {
+		e++
+	} else if e+5 <= len(w) && (w[e] == '+' || w[e] == '-') && digitsEnd(w, e+1) == e+5 && clockDigits(w[e+1:e+5]) {
+		e += 5
+	}
+	if w[e0] == 'T' {
+		if !wordEnd(w, e) {
+			return 0
+		}
+	} else if e < len(w) && !fieldSep(w[e]) && w[e] != '\n' && w[e] != '\r' {
+		return 0
+	}
+	return e
+}
+
+// clockDigits reports whether d (none, or two, four or six digits) is an
+// hour, minute and second run together: 23, 2359, 235959.
+func clockDigits(d []byte) bool {
+	for k := 0; k+1 < len(d); k += 2 {
+		if n := num(d[k : k+2]); k == 0 && n > 23 || n > 59 {
+			return false
+		}
+	}
+	return len(d)%2 == 0
+}
+
+// fieldSep reports whether c separates the fields of a delimited record,
+// HL7's '|' and '^', X12's '*' and '~'.
+func fieldSep(c byte) bool { return c == '|' || c == '^' || c == '*' || c == '~' }
 
 // calVer reports whether a dotted date, 2026.06.1, is a version (calendar
 // versioning) rather than a date: a one-digit month or day, or a suffix

@@ -265,6 +265,9 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			if s.swifts && p >= 3 && (w[p-1]|0x20 == 't' || w[p-1]|0x20 == 'c') {
 				s.swiftAfterLabel(&b, w, p, ctxLo) // swift: qiqjiecjo9n, bic: hyqldew3
 			}
+			if s.dates && p >= 3 && isDigit(w[p-2]) && (w[p-3] == ':' || p >= 4 && w[p-4] == ':') {
+				s.mtDate(&b, w, p) // :32A:250729EUR
+			}
 			if !b.ok && !quietColon(w, p) {
 				s.colon(&b, w, p, ctxLo, blo)
 			}
