@@ -239,6 +239,10 @@ func TestPositives(t *testing.T) {
 		{"Il 29 luglio 2025 alle 10:30 ha chiamato", detect.DATE_TIME, "29 luglio 2025 alle 10:30"},
 		{"Op 3 mei 2024 om 14:00, bel", detect.DATE_TIME, "3 mei 2024 om 14:00"},
 		{"受付 2025年7月29日 14時30分、電話", detect.DATE_TIME, "2025年7月29日 14時30分"},
+		// A SWIFT code in lower case after "bic" on an account's line.
+		{"to NL65 RABO 5012 1711 48 bic ingbnl2a - can", detect.SWIFT_CODE, "ingbnl2a"},
+		{"pay be05 7680 1988 3923 / bic gkccbebb\n", detect.SWIFT_CODE, "gkccbebb"},
+		{"routing 117971938, swift/bic yavgushm\n", detect.SWIFT_CODE, "yavgushm"},
 		// X12's qualifiers say what an element is.
 		{"PER*IC*JOHN SMITH*TE*6175551234*EM*js@x.com~", detect.PHONE, "6175551234"},
 		{"REF*SY*512345678~", detect.SSN, "512345678"},
@@ -317,6 +321,10 @@ func TestNearMisses(t *testing.T) {
 	} {
 		assert.Empty(t, find(noDates, s), "%q", s)
 	}
+	// After "bic" on an account's line, a word with prose after it is a
+	// word.
+	assert.Equal(t, []found{{detect.INTERNATIONAL_BANK_ACCOUNT_NUMBER, "DE89 3704 0044 0532 0130 00"}},
+		find(noDates, "IBAN DE89 3704 0044 0532 0130 00 bic required for this"))
 	// A 40-character token with no label and no access key id near it is
 	// not taken for a secret key.
 	assert.Empty(t, find(all, "token\nqsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1"))
@@ -515,6 +523,7 @@ func sample(r *rand.Rand, n int) []byte {
 		"\nNAME                ROUTING    ACCOUNT\n------------------- ---------  -------\nConnor Ogunleye     120863127  714664186\n\n",
 		"DTSTART:20250729T100000Z ", "|19730517|F|", "|20251015234634+0100|", "DMG*D8*19800101*M~", "*TE*6175551234~ ",
 		"\n:61:2507290729D1234,56NTRF\n", "\n:60F:C250728EUR1,0\n", "29 luglio 2025 alle 10:30 ", "2025年7月29日 14時30分 ",
+		"be05 7680 1988 3923 / bic gkccbebb ",
 	}
 	var b bytes.Buffer
 	for b.Len() < n {

@@ -329,6 +329,48 @@ func (s *Scanner) swiftAfterLabel(b *best, w []byte, p, lo int) {
 	}
 }
 
+// bicAfter looks on the line after a bank account's number, which ends at
+// i, for a SWIFT code typed in lower case after the word "bic" or
+// "swift" ("iban be05 7680 1988 3923 / bic gkccbebb", "routing 117971938,
+// swift/bic yavgushm"): no anchor starts such a code, so it is held until
+// the scan reaches it.
+func (s *Scanner) bicAfter(w []byte, i int) {
+	end := min(len(w), i+48)
+	for j := i; j+4 < end && w[j] != '\n'; j++ {
+		c := w[j] | 0x20
+		if c != 'b' && c != 's' || isAlpha(w[j-1]) {
+			continue
+		}
+		var k int
+		switch {
+		case c == 'b' && w[j+1]|0x20 == 'i' && w[j+2]|0x20 == 'c':
+			k = j + 3
+		case c == 's' && j+5 < end && string(bytes.ToLower(w[j:j+5])) == "swift":
+			if k = j + 5; k+4 < end && w[k] == '/' && string(bytes.ToLower(w[k+1:k+4])) == "bic" {
+				k += 4
+			}
+		default:
+			continue
+		}
+		a := k
+		for a < end && a-k < 3 && (w[a] == ' ' || w[a] == ':') {
+			a++
+		}
+		e := a
+		for e < len(w) && e-a < 12 && (isLower(w[e]) || isDigit(w[e])) {
+			e++
+		}
+		// A word of letters with prose after it is a word: "bic required
+		// for this".
+		prose := e+1 < len(w) && w[e] == ' ' && isLower(w[e+1]) && bytes.IndexAny(w[a:e], "0123456789") < 0
+		if n := e - a; a > k && (n == 8 || n == 11) && wordEnd(w, e) && !prose && lowerSWIFT(w[a:e]) &&
+			(len(s.cells) == 0 || s.cells[len(s.cells)-1].End <= a) {
+			s.holdCell(Match{Start: a, End: e, Type: SWIFT_CODE, Score: 0.9})
+		}
+		return
+	}
+}
+
 // lowerSWIFT reports whether c (8 or 11 lower-case letters and digits)
 // is a SWIFT code typed in lower case: six letters, the fifth and sixth a
 // country, and not a test code (a '0' second in the location).

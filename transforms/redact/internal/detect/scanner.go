@@ -300,6 +300,9 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		}
 		dst = append(dst, b.m)
 		s.found(b.m)
+		if s.swifts && (b.m.Type == INTERNATIONAL_BANK_ACCOUNT_NUMBER || b.m.Type == BANK_ROUTING) {
+			s.bicAfter(w, b.m.End)
+		}
 		s.last, p = b.m.End, b.m.End
 		s.cont = b.cont
 		s.score = b.m.Score
