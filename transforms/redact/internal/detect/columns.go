@@ -33,6 +33,9 @@ type header struct {
 	cols  [maxCols]uint16
 	// swift is the column named for SWIFT codes (swift, bic), or -1.
 	swift int
+	// indented: the header starts with spaces, as psql prints it, and so
+	// may its rows.
+	indented bool
 }
 
 // headerDelims are the delimiters a header may use.
@@ -114,9 +117,18 @@ func readHeader(h *header, w []byte, i int) bool {
 			tmp.swift = k
 		}
 	}
-	// A header has a row under it: a line of names alone (prose, or a
-	// malformed row of words) does not start a table.
-	if _, n := fields(w, e+1, delim); n != tmp.n {
+	// A header has a row under it, perhaps after a rule (psql's
+	// "----+----", MySQL's "+----+", Markdown's "|---|"): a line of names
+	// alone (prose, or a malformed row of words) does not start a table.
+	next := e + 1
+	if r := bytes.IndexByte(w[next:], '\n'); r >= 0 && tableRule(w[next:next+r]) {
+		next += r + 1
+	}
+	if _, n := fields(w, next, delim); n != tmp.n {
+		return false
+	}
+	tmp.indented = w[i] == ' '
+	if tmp.indented && delim != '|' {
 		return false
 	}
 	*h = tmp
@@ -245,7 +257,7 @@ func (s *Scanner) lineStart(w []byte, i int) {
 		// otherwise (blank, JSON, markup, indented text) ends the table,
 		// whatever its commas. A line with another number of fields is
 		// only not a row: one malformed line does not end an export.
-		if i >= len(w) || bytesContain("{[< \t\r\n", w[i]) {
+		if i >= len(w) || bytesContain("{[< \t\r\n", w[i]) && !(s.hdr.indented && w[i] == ' ') {
 			s.hdr.n = 0
 		} else if e, n := fields(w, i, s.hdr.delim); e >= 0 && n == s.hdr.n {
 			s.row = span{i, e}
@@ -260,11 +272,45 @@ func (s *Scanner) lineStart(w []byte, i int) {
 	} else if i+2 < len(w) && w[i] == '#' && w[i+1] == ' ' {
 		i += 2 // a header written as a comment: # calling_number,called_number,...
 	}
-	if i < len(w) && (isAlpha(w[i]) || w[i] == '"' || bytesContain(headerDelims, w[i])) {
+	if i < len(w) && w[i] == ' ' && !indentedHeader(w, i) {
+		return
+	}
+	if i < len(w) && (isAlpha(w[i]) || w[i] == '"' || w[i] == ' ' || bytesContain(headerDelims, w[i])) {
 		if !readHeader(&s.hdr, w, i) && isAlpha(w[i]) {
 			readFixedHeader(&s.hdr, w, i)
 		}
 	}
+}
+
+// indentedHeader is the cheap test for a line at i that starts with a
+// space: a header of psql's, " id | name | ssn": one or two spaces, a
+// name and a '|' on the line.
+func indentedHeader(w []byte, i int) bool {
+	j := i
+	for j < len(w) && j-i < 2 && w[j] == ' ' {
+		j++
+	}
+	if j >= len(w) || !isAlpha(w[j]) {
+		return false
+	}
+	e := bytes.IndexByte(w[j:], '\n')
+	return e > 0 && bytes.IndexByte(w[j:j+e], '|') > 0
+}
+
+// tableRule reports whether a line is the rule under a table's header:
+// '-' (or '=') three times at least, with '+', '|', ':' and spaces.
+func tableRule(l []byte) bool {
+	n := 0
+	for _, c := range l {
+		switch c {
+		case '-', '=':
+			n++
+		case '+', '|', ':', ' ', '\r':
+		default:
+			return false
+		}
+	}
+	return n >= 3
 }
 
 // readFixedHeader reports whether the line at i is the header of a

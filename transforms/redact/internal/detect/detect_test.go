@@ -243,6 +243,9 @@ func TestPositives(t *testing.T) {
 		{"to NL65 RABO 5012 1711 48 bic ingbnl2a - can", detect.SWIFT_CODE, "ingbnl2a"},
 		{"pay be05 7680 1988 3923 / bic gkccbebb\n", detect.SWIFT_CODE, "gkccbebb"},
 		{"routing 117971938, swift/bic yavgushm\n", detect.SWIFT_CODE, "yavgushm"},
+		// Canada's sample SIN, labelled.
+		{"Social insurance number 046 454 286", detect.CA_SOCIAL_INSURANCE_NUMBER, "046 454 286"},
+		{`{"sin": "046454286"}`, detect.CA_SOCIAL_INSURANCE_NUMBER, "046454286"},
 		// X12's qualifiers say what an element is.
 		{"PER*IC*JOHN SMITH*TE*6175551234*EM*js@x.com~", detect.PHONE, "6175551234"},
 		{"REF*SY*512345678~", detect.SSN, "512345678"},
@@ -302,6 +305,7 @@ func TestNearMisses(t *testing.T) {
 		"SSN 123-45-6789"[4:],           // the example SSN without its label
 		"(555) 123-4567",                // the example phone without its label
 		"QQ 12 34 56 C",                 // HMRC's example NI number, unlabelled
+		"ref 046 454 286",               // Canada's sample SIN, unlabelled
 		"4111 1111 1111 1111 123",       // a card and three digits more is no card
 		"zz123456c", "qq123456c",        // not NI prefixes
 		"note 1hgcm82633a004353",                                      // a VIN with a wrong check digit
@@ -659,4 +663,23 @@ func TestTableColumns(t *testing.T) {
 		"INR  Banco Sato plc       WCXOINCR     7033423736680\n" +
 		"Memo: PIERRE LINDGREN paid.\n"
 	assert.Equal(t, []found{{detect.SWIFT_CODE, "TAZHJPY4"}, {detect.SWIFT_CODE, "WCXOINCR"}}, find(all, codes))
+
+	// Tables as database shells and Markdown print them: a rule under the
+	// header, psql's rows indented like its header.
+	psql := " id | name | ssn       | routing\n" +
+		"----+------+-----------+-----------\n" +
+		"  1 | Ann  | 512345678 | 021000021\n" +
+		"(1 row)\n"
+	mysql := "+----+-----------+-----------+\n" +
+		"| id | ssn       | routing   |\n" +
+		"+----+-----------+-----------+\n" +
+		"|  1 | 512345678 | 021000021 |\n" +
+		"+----+-----------+-----------+\n"
+	markdown := "| id | ssn | routing |\n|---|:---|---:|\n| 1 | 512345678 | 021000021 |\n"
+	for _, table := range []string{psql, mysql, markdown} {
+		assert.Equal(t, []found{{detect.SSN, "512345678"}, {detect.BANK_ROUTING, "021000021"}}, find(all, table), "%s", table)
+	}
+	// A blank line ends psql's table: its columns name nothing after it.
+	assert.Equal(t, []found{{detect.SSN, "512345678"}, {detect.BANK_ROUTING, "021000021"}},
+		find(all, psql+"\n  2 | Bo   | 523456789 | x\n"))
 }

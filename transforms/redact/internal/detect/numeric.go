@@ -209,24 +209,26 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		s.cjkDate(b, w, p, lo)
 		return
 	}
-	if g.n == 1 && dates && e0-p >= 8 && e0-p <= 14 && (e0-p)%2 == 0 {
+	if n := e0 - p; uint(n-8) <= 6 && g.n == 1 && dates {
 		// Digits run together: ISO 8601's basic format (20250729T101500Z,
 		// as iCalendar writes it), or a field of a delimited record (HL7's
 		// |19730517| and |20251015234634+0100|, X12's *D8*20250729~).
-		if e := basicStamp(w, p, e0); e > 0 {
-			s.offer(b, p, e, DATE_TIME, 0.85)
-			if w[e0] == 'T' {
-				return
+		if e0 < len(w) && w[e0] == 'T' || p > 0 && fieldSep(w[p-1]) {
+			if e := basicStamp(w, p, e0); e > 0 {
+				s.offer(b, p, e, DATE_TIME, 0.85)
+				if w[e0] == 'T' {
+					return
+				}
 			}
 		}
-	}
-	if g.n == 1 && e0-p == 8 && dates && wordEnd(w, e0) {
-		// yyyymmdd is as often an order number: a date only under a
-		// label, as a report's EFFECTIVE or DATE column.
-		if validDate(num(w[p:p+4]), num(w[p+4:p+6]), num(w[p+6:p+8])) {
-			s.underLabel(b, w, lo, p, e0, DATE_TIME, 0.85, ctxDate)
+		if n == 8 && wordEnd(w, e0) {
+			// yyyymmdd is as often an order number: a date only under a
+			// label, as a report's EFFECTIVE or DATE column.
+			if validDate(num(w[p:p+4]), num(w[p+4:p+6]), num(w[p+6:p+8])) {
+				s.underLabel(b, w, lo, p, e0, DATE_TIME, 0.85, ctxDate)
+			}
+			return
 		}
-		return
 	}
 	if e0 < len(w) {
 		if c := w[e0]; c == ':' || c == '-' || (isHex(c) && !isDigit(c)) || (c == '.' && e0-p == 4 && p+9 < len(w) && w[p+9] == '.') {
@@ -363,6 +365,8 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 	if g.n >= 3 && l0 == 3 && g.token(w, "- ", 3, 3, 3) {
 		if d := g.digits(w, 3, &dbuf); SIN(d) {
 			s.offer(b, p0, g.e[2], CA_SOCIAL_INSURANCE_NUMBER, s.ctxScore(w, lo, p0, 0.6, 0.95, ctxSIN))
+		} else if exampleSIN(d) {
+			s.labelled(b, w, lo, p0, g.e[2], CA_SOCIAL_INSURANCE_NUMBER, ctxSIN)
 		}
 	}
 	// Aadhaar: 2345 6789 0123.
@@ -442,6 +446,8 @@ func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
 		}
 		if SIN(d) {
 			s.offer(b, p, e, CA_SOCIAL_INSURANCE_NUMBER, s.bareTopicScore(w, lo, CA_SOCIAL_INSURANCE_NUMBER, p, s.ctxScore(w, lo, p, 0.3, 0.9, ctxSIN), 0.6))
+		} else if exampleSIN(d) {
+			s.labelled(b, w, lo, p, e, CA_SOCIAL_INSURANCE_NUMBER, ctxSIN)
 		}
 		if ABA(d) {
 			score := float32(0.95) // between a cheque's MICR transit symbols
@@ -539,6 +545,11 @@ func (s *Scanner) labelled(b *best, w []byte, lo, p, e int, t Entity, words *wor
 		s.offer(b, p, e, t, 0.9)
 	}
 }
+
+// exampleSIN reports whether 9 digits are 046 454 286, the number the
+// Government of Canada prints on its sample SIN card and forms (no SIN
+// starts with 0).
+func exampleSIN(d []byte) bool { return string(d) == "046454286" }
 
 // exampleSSN reports whether 9 digits are one of the numbers the SSA never
 // issued because they were printed as examples (078-05-1120 on a wallet
@@ -1279,7 +1290,7 @@ func (s *Scanner) compactDate(b *best, w []byte, p, e0, lo int) {
 // returns 0 for anything else: alone, eight to fourteen digits are as
 // often an order or a serial number.
 func basicStamp(w []byte, p, e0 int) int {
-	if !validDate(num(w[p:p+4]), num(w[p+4:p+6]), num(w[p+6:p+8])) {
+	if (e0-p)%2 != 0 || !validDate(num(w[p:p+4]), num(w[p+4:p+6]), num(w[p+6:p+8])) {
 		return 0
 	}
 	e := e0

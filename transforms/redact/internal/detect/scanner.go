@@ -265,11 +265,14 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			if s.swifts && p >= 3 && (w[p-1]|0x20 == 't' || w[p-1]|0x20 == 'c') {
 				s.swiftAfterLabel(&b, w, p, ctxLo) // swift: qiqjiecjo9n, bic: hyqldew3
 			}
-			if s.dates && p >= 3 && isDigit(w[p-2]) && (w[p-3] == ':' || p >= 4 && w[p-4] == ':') {
-				s.mtDate(&b, w, p) // :32A:250729EUR
-			}
 			if !b.ok && !quietColon(w, p) {
-				s.colon(&b, w, p, ctxLo, blo)
+				// (A SWIFT MT tag ends in a digit or a capital of hex.)
+				if s.dates && p >= 3 && isDigit(w[p-2]) && (w[p-3] == ':' || p >= 4 && w[p-4] == ':') {
+					s.mtDate(&b, w, p) // :32A:250729EUR
+				}
+				if !b.ok {
+					s.colon(&b, w, p, ctxLo, blo)
+				}
 			}
 		case tEq:
 			if keyLength(w, skipSeps(w, p+1, 3)) {
@@ -300,7 +303,7 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		}
 		dst = append(dst, b.m)
 		s.found(b.m)
-		if s.swifts && (b.m.Type == INTERNATIONAL_BANK_ACCOUNT_NUMBER || b.m.Type == BANK_ROUTING) {
+		if (b.m.Type == INTERNATIONAL_BANK_ACCOUNT_NUMBER || b.m.Type == BANK_ROUTING) && s.swifts {
 			s.bicAfter(w, b.m.End)
 		}
 		s.last, p = b.m.End, b.m.End
@@ -457,7 +460,8 @@ const (
 	cSep   // between a label and its value: space tab " ' , ; : = |
 	cName  // in a column name: A-Z a-z 0-9 _ - . # / ( ) " ' and CR
 	// cLineStart may start a header line: a letter, '"', a delimiter, a
-	// byte order mark's first byte, or the '#' of a commented header.
+	// byte order mark's first byte, the '#' of a commented header, or the
+	// space of psql's.
 	cLineStart
 )
 
@@ -503,7 +507,7 @@ func init() {
 		if k&cWord != 0 || bytesContain("-.#/()\"'\r", b) {
 			k |= cName
 		}
-		if k&(cUpper|cLower) != 0 || bytesContain("\",\t;|\xef#", b) {
+		if k&(cUpper|cLower) != 0 || bytesContain("\",\t;| \xef#", b) {
 			k |= cLineStart
 		}
 		// A ',' may stand in a URL, but in text, and in CSV above all,
