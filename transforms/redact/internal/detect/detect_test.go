@@ -243,6 +243,20 @@ func TestPositives(t *testing.T) {
 		{"to NL65 RABO 5012 1711 48 bic ingbnl2a - can", detect.SWIFT_CODE, "ingbnl2a"},
 		{"pay be05 7680 1988 3923 / bic gkccbebb\n", detect.SWIFT_CODE, "gkccbebb"},
 		{"routing 117971938, swift/bic yavgushm\n", detect.SWIFT_CODE, "yavgushm"},
+		// Connection strings are URLs, whatever user and password they
+		// hold.
+		{"DB_URL: postgres://app:pw@db.internal:5432/shop\n", detect.URL, "postgres://app:pw@db.internal:5432/shop"},
+		{"REDIS=redis://:secret@cache:6379/0\n", detect.URL, "redis://:secret@cache:6379/0"},
+		{"url=jdbc:postgresql://db:5432/app;", detect.URL, "jdbc:postgresql://db:5432/app"},
+		// Weekdays in other languages are part of their dates; Japanese
+		// writes one in brackets.
+		{"Le mar. 29 juil. 2025 à 14:05, Jean a écrit", detect.DATE_TIME, "mar. 29 juil. 2025 à 14:05"},
+		{"Am Di., 29. Juli 2025 um 14:05 Uhr schrieb", detect.DATE_TIME, "Di., 29. Juli 2025 um 14:05 Uhr"},
+		{"El mar, 29 jul 2025 a las 14:05, Ana", detect.DATE_TIME, "mar, 29 jul 2025 a las 14:05"},
+		{"Inviato: martedì 29 luglio 2025 10:30\n", detect.DATE_TIME, "martedì 29 luglio 2025 10:30"},
+		{"Verzonden: dinsdag 29 juli 2025 14:00\n", detect.DATE_TIME, "dinsdag 29 juli 2025 14:00"},
+		{"送信日時: 2025年7月29日(火) 14:30\n", detect.DATE_TIME, "2025年7月29日(火) 14:30"},
+		{"il 3 ago 2025, ore", detect.DATE_TIME, "3 ago 2025"},
 		// Canada's sample SIN, labelled.
 		{"Social insurance number 046 454 286", detect.CA_SOCIAL_INSURANCE_NUMBER, "046 454 286"},
 		{`{"sin": "046454286"}`, detect.CA_SOCIAL_INSURANCE_NUMBER, "046454286"},
@@ -292,22 +306,23 @@ func TestNearMisses(t *testing.T) {
 		"call 555-1234",
 		"http2 :: 1",
 		// Numbers longer than any type, and slices of them (issue 19).
-		"4539 1488 0343 6468",           // 16 digits, Luhn fails: no Aadhaar in its first 12
-		"9400 1118 9922 3334 5678 41",   // a USPS tracking number holds a valid card
-		"SE62 7012 3456 7890 1234 1944", // an IBAN with a bad check: no Aadhaar inside
-		"be29 9756 5346 1548",           // the same in lower case
-		"ref 2345 6789 0124 5555",       // a valid Aadhaar and four digits more
-		"id 0042 1234 5678",             // trunk 0 then 0: not a phone
-		"order 01234-56",                // too short for a national number
-		"1234.5678.9012",                // dotted digits: a MAC form only with a label
-		"ab-cd-ef-12-34",                // five groups
-		"x-ab-cd-ef-12-34-56-78",        // a MAC inside a longer run
-		"SSN 123-45-6789"[4:],           // the example SSN without its label
-		"(555) 123-4567",                // the example phone without its label
-		"QQ 12 34 56 C",                 // HMRC's example NI number, unlabelled
-		"ref 046 454 286",               // Canada's sample SIN, unlabelled
-		"4111 1111 1111 1111 123",       // a card and three digits more is no card
-		"zz123456c", "qq123456c",        // not NI prefixes
+		"4539 1488 0343 6468",                        // 16 digits, Luhn fails: no Aadhaar in its first 12
+		"9400 1118 9922 3334 5678 41",                // a USPS tracking number holds a valid card
+		"SE62 7012 3456 7890 1234 1944",              // an IBAN with a bad check: no Aadhaar inside
+		"be29 9756 5346 1548",                        // the same in lower case
+		"ref 2345 6789 0124 5555",                    // a valid Aadhaar and four digits more
+		"id 0042 1234 5678",                          // trunk 0 then 0: not a phone
+		"order 01234-56",                             // too short for a national number
+		"1234.5678.9012",                             // dotted digits: a MAC form only with a label
+		"ab-cd-ef-12-34",                             // five groups
+		"x-ab-cd-ef-12-34-56-78",                     // a MAC inside a longer run
+		"SSN 123-45-6789"[4:],                        // the example SSN without its label
+		"(555) 123-4567",                             // the example phone without its label
+		"QQ 12 34 56 C",                              // HMRC's example NI number, unlabelled
+		"ref 046 454 286",                            // Canada's sample SIN, unlabelled
+		"myscheme://host/x and http:// and redis://", // no known scheme, or nothing after it
+		"4111 1111 1111 1111 123",                    // a card and three digits more is no card
+		"zz123456c", "qq123456c",                     // not NI prefixes
 		"note 1hgcm82633a004353",                                      // a VIN with a wrong check digit
 		"see de89 3704 0044 0532 0130 01",                             // IBAN check fails
 		"16th of Smarch 1955",                                         // not a month

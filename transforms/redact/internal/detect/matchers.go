@@ -685,7 +685,9 @@ func (s *Scanner) colon(b *best, w []byte, p, lo, blo int) {
 	s.secretAfter(b, w, p+1, 3, lo)
 }
 
-var schemes = [...]string{"http", "https", "ftp", "ftps", "sftp", "ws", "wss", "s3", "file", "ssh", "git", "smb", "ldap", "ldaps", "jdbc", "mailto"}
+var schemes = [...]string{"http", "https", "ftp", "ftps", "sftp", "ws", "wss", "s3", "file", "ssh", "git", "smb", "ldap", "ldaps", "jdbc", "mailto",
+	// Connection strings, which often hold a user and password.
+	"postgres", "postgresql", "mysql", "mongodb", "redis", "rediss", "amqp", "amqps", "smtp", "smtps", "imap", "imaps", "gs", "hdfs"}
 
 // url: scheme://... with a known scheme, to the first character a URL
 // cannot hold, less trailing punctuation.
@@ -694,13 +696,13 @@ func (s *Scanner) url(b *best, w []byte, p, blo int) {
 		return
 	}
 	i := p
-	for i > blo && p-i < 6 && isAlpha(w[i-1]) {
+	for i > blo && p-i < 10 && isAlpha(w[i-1]) {
 		i--
 	}
 	if i == p || (i > 0 && (isWord(w[i-1]) || w[i-1] == '.' || w[i-1] == '-')) {
 		return
 	}
-	var sch [6]byte
+	var sch [10]byte
 	n := copy(sch[:], w[i:p])
 	for k := range n {
 		sch[k] |= 0x20
@@ -712,8 +714,11 @@ func (s *Scanner) url(b *best, w []byte, p, blo int) {
 			break
 		}
 	}
-	if !known || p+3 >= len(w) || !(isWord(w[p+3]) || w[p+3] == '[') {
-		return
+	if !known || p+3 >= len(w) || !(isWord(w[p+3]) || w[p+3] == '[' || w[p+3] == ':' && p+4 < len(w) && isWord(w[p+4])) {
+		return // (redis://:password@host has no user)
+	}
+	if i >= 5 && wordAt(w, i-5, "jdbc:") && i-5 >= blo {
+		i -= 5 // jdbc:postgresql://db:5432/app
 	}
 	s.offerURL(b, w, i, p+3, 0.9)
 }

@@ -1,5 +1,10 @@
 package detect
 
+import (
+	"bytes"
+	"strings"
+)
+
 const maxGroups = 6
 
 // groups is a number as written: runs of digits joined by single
@@ -764,11 +769,15 @@ func (s *Scanner) weekdayBefore(w []byte, p, lo int) int {
 	if w[i-1] == ',' {
 		i--
 	}
+	dot := w[i-1] == '.'
+	if dot {
+		i-- // "Tue., 3 June", "mar. 29 juil.", "Di., 29. Juli"
+	}
 	j := i
-	for j > lo && i-j < 10 && isAlpha(w[j-1]) {
+	for j > lo && i-j < 14 && (isAlpha(w[j-1]) || w[j-1] >= 0x80) {
 		j--
 	}
-	if n := i - j; n < 3 || j > 0 && isWord(w[j-1]) {
+	if n := i - j; n < 2 || j > 0 && isWord(w[j-1]) {
 		return p
 	}
 	for _, d := range weekdays {
@@ -782,7 +791,40 @@ func (s *Scanner) weekdayBefore(w []byte, p, lo int) int {
 			return j
 		}
 	}
+	if foreignWeekday(w[j:i], dot) {
+		return j
+	}
 	return p
+}
+
+// foreignWeekdays are the weekdays of French, German, Spanish, Italian
+// and Dutch, whole and as their mail clients abbreviate them.
+var foreignWeekdays = strings.Fields(`lundi mardi mercredi jeudi vendredi samedi dimanche
+	lun mar mer jeu ven sam dim
+	montag dienstag mittwoch donnerstag freitag samstag sonntag
+	lunes martes miércoles miercoles jueves viernes sábado sabado domingo mié jue vie sáb sab dom
+	lunedì martedì mercoledì giovedì venerdì sabato domenica lunedi martedi mercoledi giovedi venerdi gio
+	maandag dinsdag woensdag donderdag vrijdag zaterdag zondag`)
+
+// foreignWeekday reports whether name is a weekday of foreignWeekdays, or
+// a German or Dutch two-letter one with its '.' (Di., wo.).
+func foreignWeekday(name []byte, dot bool) bool {
+	if len(name) == 2 {
+		if !dot {
+			return false
+		}
+		switch string([]byte{name[0] | 0x20, name[1] | 0x20}) {
+		case "mo", "di", "mi", "do", "fr", "sa", "so", "ma", "wo", "vr", "za", "zo":
+			return true
+		}
+		return false
+	}
+	for _, d := range foreignWeekdays {
+		if len(d) == len(name) && bytes.EqualFold(name, []byte(d)) {
+			return true
+		}
+	}
+	return false
 }
 
 // clockAt parses a time of day at i as it is written after a date or
@@ -1009,6 +1051,11 @@ var foreignMonths = [...]struct {
 	{"gennaio", 1}, {"febbraio", 2}, {"aprile", 4}, {"maggio", 5}, {"giugno", 6}, {"luglio", 7},
 	{"settembre", 9}, {"ottobre", 10}, {"dicembre", 12},
 	{"januari", 1}, {"februari", 2}, {"maart", 3}, {"mei", 5}, {"augustus", 8},
+	// Abbreviations English does not share: French with their '.',
+	// Spanish, Italian and Dutch.
+	{"janv.", 1}, {"févr.", 2}, {"fevr.", 2}, {"avr.", 4}, {"juil.", 7},
+	{"ene", 1}, {"abr", 4}, {"ago", 8}, {"dic", 12}, {"gen", 1}, {"mag", 5}, {"giu", 6}, {"lug", 7},
+	{"set", 9}, {"ott", 10}, {"mrt", 3}, {"okt", 10},
 }
 
 // foreignFirst holds, per first letter, whether a foreign month name
@@ -1230,6 +1277,11 @@ func (s *Scanner) cjkDate(b *best, w []byte, p, lo int) {
 		return
 	}
 	e := k + len("日")
+	if wordAt(w, e, "(") && e+5 <= len(w) && w[e+4] == ')' {
+		e += 5 // a weekday: 2025年7月29日(火)
+	} else if wordAt(w, e, "（") && wordAt(w, e+6, "）") {
+		e += 9 // in full-width parentheses
+	}
 	if t := cjkClock(w, e); t > 0 {
 		s.offer(b, p, t, DATE_TIME, 0.9)
 		return
