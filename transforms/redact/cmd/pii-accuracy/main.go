@@ -2,15 +2,16 @@
 // text: precision, recall and F1 per entity type, at a confidence
 // threshold, and what a user of the redaction would notice: partial
 // redactions and hard negatives hit. By default the text is the synthetic
-// corpus; with -heldout, -heldout2, -heldout3 or -heldout4 it is one of
-// the hand-written held-out sets, formats and contexts the generator does
-// not produce (the fourth is the one the detector was not tuned on).
+// corpus; with -heldout, -heldout2 ... -heldout5 it is one of the
+// hand-written held-out sets, formats and contexts the generator does not
+// produce (the fifth is the one the detector was not tuned on).
 //
 //	go run ./transforms/redact/cmd/pii-accuracy -size 16777216 -seed 1
 //	go run ./transforms/redact/cmd/pii-accuracy -heldout -misses 5
 //	go run ./transforms/redact/cmd/pii-accuracy -heldout2 -misses 5
 //	go run ./transforms/redact/cmd/pii-accuracy -heldout3 -misses 5
 //	go run ./transforms/redact/cmd/pii-accuracy -heldout4 -misses 5
+//	go run ./transforms/redact/cmd/pii-accuracy -heldout5 -misses 5
 //	go run ./transforms/redact/cmd/pii-accuracy -size 268435456 -out dense.txt
 package main
 
@@ -32,6 +33,7 @@ func main() {
 	heldout2 := flag.Bool("heldout2", false, "measure on the second, independent hand-written held-out set")
 	heldout3 := flag.Bool("heldout3", false, "measure on the third held-out set, written after the detector was tuned on the first two")
 	heldout4 := flag.Bool("heldout4", false, "measure on the fourth held-out set, written after the detector was tuned on the first three")
+	heldout5 := flag.Bool("heldout5", false, "measure on the fifth held-out set, written after the detector was tuned on the first four")
 	threshold := flag.Float64("threshold", 0.5, "confidence threshold")
 	misses := flag.Int("misses", 0, "print up to this many false positives and negatives per type")
 	out := flag.String("out", "", "also write the text measured to this file (a benchmark input)")
@@ -42,6 +44,8 @@ func main() {
 		err error
 	)
 	switch {
+	case *heldout5:
+		doc, err = corpus.HeldOut5()
 	case *heldout4:
 		doc, err = corpus.HeldOut4()
 	case *heldout3:
