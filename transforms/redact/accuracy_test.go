@@ -43,8 +43,8 @@ var heldOut2Gaps = map[detect.Entity]floor{
 	detect.AWS_ACCESS_KEY:                    {0.97, 1},
 	detect.AWS_SECRET_KEY:                    {1, 0.97},
 	detect.DATE_TIME:                         {0.98, 0.97},
-	detect.IP_ADDRESS:                        {0.98, 1},
-	detect.SWIFT_CODE:                        {0.97, 0.92},
+	detect.IP_ADDRESS:                        {0.96, 0.98}, // its label leaves a link-local address's zone out
+	detect.SWIFT_CODE:                        {0.97, 0.95},
 	detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER: {1, 0.97},
 	detect.URL:                               {0.97, 0.97},
 }
@@ -61,29 +61,42 @@ var heldOut2Partials = map[detect.Entity]int{detect.DATE_TIME: 5, detect.URL: 1}
 // whole, in one match where the labels make two ("23/11/2025 at 9:20am").
 var heldOut3Gaps = map[detect.Entity]floor{
 	detect.BANK_ROUTING:                      {1, 0.97},
-	detect.DATE_TIME:                         {0.97, 0.94},
-	detect.SWIFT_CODE:                        {1, 0.97},
+	detect.DATE_TIME:                         {0.97, 0.95},
+	detect.IP_ADDRESS:                        {0.98, 0.98}, // its label leaves a link-local address's zone out
 	detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER: {1, 0.97},
 }
 
 // heldOut4Gaps: the fourth set was measured once, blind, after the second
 // pass (docs/benchmarks.md); what is left after the fixes its misses led
-// to: dates in HL7 segments (19730517 between '|'), airline records and
-// US statements (12/21), phone numbers outside every plan written, two
-// SSNs whose label follows them, a card glued to its type code.
+// to: dates in airline records and US statements (12/21), phone numbers
+// outside every plan written, two SSNs whose label follows them, a card
+// glued to its type code.
 var heldOut4Gaps = map[detect.Entity]floor{
 	detect.CREDIT_DEBIT_NUMBER: {1, 0.96},
-	detect.DATE_TIME:           {0.99, 0.95},
+	detect.DATE_TIME:           {0.99, 0.97},
 	detect.IP_ADDRESS:          {0.97, 1},
 	detect.PHONE:               {1, 0.96},
 	detect.SSN:                 {1, 0.93},
-	detect.SWIFT_CODE:          {1, 0.96},
 }
 
 // heldOut4Partials: two date-and-time labels the matches cover in part:
 // "23DEC26/0531Z" (the time after '/' is left) and a Cisco "15:13:49 UTC
 // Sun Mar 02 2025", found as a time and a date with the space between.
 var heldOut4Partials = map[detect.Entity]int{detect.DATE_TIME: 2}
+
+// heldOut5Gaps: the fifth set was measured once, blind, in the third
+// pass (docs/benchmarks.md); what is left after the fixes its misses led
+// to. Its labels leave networks (10.0.0.0/8) out, which stay addresses.
+var heldOut5Gaps = map[detect.Entity]floor{
+	detect.DATE_TIME:  {0.99, 0.94},
+	detect.IP_ADDRESS: {0.92, 1},
+	detect.PHONE:      {1, 0.99},
+	detect.SWIFT_CODE: {1, 0.96},
+}
+
+// heldOut5Partials: two Go timestamps whose zone name after the offset
+// ("+0000 UTC") is left out.
+var heldOut5Partials = map[detect.Entity]int{detect.DATE_TIME: 2}
 
 // expect is what a labelled set must reach: precision and recall floors
 // per type, where they differ from the goals, at most this many partial
@@ -122,7 +135,7 @@ func assertAccuracy(t *testing.T, doc corpus.Doc, want expect) {
 
 // The accuracy goals hold on the generated corpus, and on the four
 // hand-written held-out sets but for the gaps above (go run
-// ./transforms/redact/cmd/pii-accuracy [-heldout|-heldout2|-heldout3|-heldout4]
+// ./transforms/redact/cmd/pii-accuracy [-heldout|-heldout2|...|-heldout5]
 // prints the tables).
 func TestAccuracyGoals(t *testing.T) {
 	t.Run("generated", func(t *testing.T) { assertAccuracy(t, corpus.New(3).Generate(2<<20), expect{}) })
@@ -145,5 +158,10 @@ func TestAccuracyGoals(t *testing.T) {
 		doc, err := corpus.HeldOut4()
 		require.NoError(t, err)
 		assertAccuracy(t, doc, expect{gaps: heldOut4Gaps, recall: 0.98, partials: heldOut4Partials, negatives: 2})
+	})
+	t.Run("held-out 5", func(t *testing.T) {
+		doc, err := corpus.HeldOut5()
+		require.NoError(t, err)
+		assertAccuracy(t, doc, expect{gaps: heldOut5Gaps, recall: 0.98, partials: heldOut5Partials, negatives: 9})
 	})
 }

@@ -33,9 +33,12 @@ type header struct {
 	cols  [maxCols]uint16
 	// swift is the column named for SWIFT codes (swift, bic), or -1.
 	swift int
-	// indented: the header starts with spaces, as psql prints it, and so
-	// may its rows.
+	// indented: rows may start with spaces, as psql and other '|' tables
+	// print them.
 	indented bool
+	// sql: the column list of an SQL INSERT; its rows are the value
+	// tuples on the lines after it, '(' first, fields quoted with '\''.
+	sql bool
 }
 
 // headerDelims are the delimiters a header may use.
@@ -127,10 +130,10 @@ func readHeader(h *header, w []byte, i int) bool {
 	if _, n := fields(w, next, delim); n != tmp.n {
 		return false
 	}
-	tmp.indented = w[i] == ' '
-	if tmp.indented && delim != '|' {
+	if w[i] == ' ' && delim != '|' {
 		return false
 	}
+	tmp.indented = delim == '|' // rows of a '|' table may be padded: "   1 | CCHU9215084 |"
 	*h = tmp
 	return true
 }
@@ -175,11 +178,16 @@ func (s *Scanner) column(w []byte, lo, p int) ([]byte, bool) {
 		return nil, false
 	}
 	var col int
-	if h.fixed {
+	switch {
+	case h.fixed:
 		for col+1 < h.n && int(h.cols[col+1]) <= p-r.st {
 			col++
 		}
-	} else {
+	case h.sql:
+		if col = sqlField(w[r.st:p]); col >= h.n {
+			return nil, false
+		}
+	default:
 		col = countOutsideQuotes(w[r.st:p], h.delim)
 	}
 	return h.names[col][:h.lens[col]], true
@@ -252,11 +260,26 @@ func (s *Scanner) lineStart(w []byte, i int) {
 			return
 		}
 	}
+	if s.hdr.n > 0 && s.hdr.sql {
+		// A row of an INSERT is a tuple, "  (42, 'Ann', ...),"; any other
+		// line ends the statement's values.
+		j := i
+		for j < len(w) && j-i < 8 && (w[j] == ' ' || w[j] == '\t') {
+			j++
+		}
+		if e := bytes.IndexByte(w[j:], '\n'); e >= 0 && w[j] == '(' {
+			s.row = span{j + 1, j + e}
+			return
+		}
+		s.hdr.n = 0
+	}
 	if s.hdr.n > 0 {
 		// A row starts with a value or a delimiter; a line that starts
 		// otherwise (blank, JSON, markup, indented text) ends the table,
-		// whatever its commas. A line with another number of fields is
-		// only not a row: one malformed line does not end an export.
+		// whatever its commas, and so does a line with no delimiter (a
+		// title, a separator) that is not a '#' comment or a rule. A line with
+		// another number of fields is only not a row: one malformed line
+		// does not end an export.
 		if i >= len(w) || bytesContain("{[< \t\r\n", w[i]) && !(s.hdr.indented && w[i] == ' ') {
 			s.hdr.n = 0
 		} else if e, n := fields(w, i, s.hdr.delim); e >= 0 && n == s.hdr.n {
@@ -265,6 +288,8 @@ func (s *Scanner) lineStart(w []byte, i int) {
 				s.swiftCell(w, i, e)
 			}
 			return
+		} else if n == 1 && w[i] != '#' && !tableRule(w[i:e]) {
+			s.hdr.n = 0
 		}
 	}
 	if wordAt(w, i, "\xef\xbb\xbf") {
@@ -275,11 +300,69 @@ func (s *Scanner) lineStart(w []byte, i int) {
 	if i < len(w) && w[i] == ' ' && !indentedHeader(w, i) {
 		return
 	}
+	if i+12 < len(w) && w[i]|0x20 == 'i' && bytes.EqualFold(w[i:i+12], []byte("insert into ")) {
+		s.readInsert(w, i)
+		return
+	}
 	if i < len(w) && (isAlpha(w[i]) || w[i] == '"' || w[i] == ' ' || bytesContain(headerDelims, w[i])) {
 		if !readHeader(&s.hdr, w, i) && isAlpha(w[i]) {
 			readFixedHeader(&s.hdr, w, i)
 		}
 	}
+}
+
+// readInsert reads the column list of an SQL INSERT statement at i,
+// "INSERT INTO customers (id, full_name, ssn) VALUES", as a header whose
+// rows are the tuples of values after it, on its line or the next.
+func (s *Scanner) readInsert(w []byte, i int) {
+	e := bytes.IndexByte(w[i:], '\n')
+	if e < 0 {
+		return
+	}
+	line := w[i : i+e]
+	open, close := bytes.IndexByte(line, '('), bytes.IndexByte(line, ')')
+	values := bytes.Index(bytes.ToLower(line), []byte("values"))
+	if open < 0 || close < open || values < close {
+		return
+	}
+	var tmp header
+	tmp.delim, tmp.sql, tmp.swift = ',', true, -1
+	for name := range split(line[open+1:close], ',') {
+		name = bytes.Trim(name, " `\"[]\t")
+		if tmp.n == maxCols || len(name) == 0 || len(name) > maxColName {
+			return
+		}
+		copy(tmp.names[tmp.n][:], name)
+		tmp.lens[tmp.n] = uint8(len(name))
+		tmp.n++
+	}
+	s.hdr = tmp
+	if t := bytes.IndexByte(line[values:], '('); t >= 0 {
+		s.row = span{i + values + t + 1, i + e} // VALUES (42, 'Ann', ...) on the same line
+	}
+}
+
+// sqlField returns the index of the field of a tuple of SQL values that
+// ends f, the text from the tuple's start: commas outside quotes, counted
+// again after each '(' that opens a tuple.
+func sqlField(f []byte) int {
+	n, quoted, escaped := 0, false, false
+	for _, c := range f {
+		switch {
+		case escaped:
+			escaped = false
+		case c == '\\' && quoted:
+			escaped = true // MySQL's \' inside a string
+		case c == '\'':
+			quoted = !quoted
+		case quoted:
+		case c == ',':
+			n++
+		case c == '(':
+			n = 0
+		}
+	}
+	return n
 }
 
 // indentedHeader is the cheap test for a line at i that starts with a
@@ -316,20 +399,26 @@ func tableRule(l []byte) bool {
 // readFixedHeader reports whether the line at i is the header of a
 // fixed-width table, and if so records it in h: three names or more
 // (a name may hold single spaces) separated by two spaces or more, and a
-// rule of '-' or '=' under it, as reports and command-line tools print:
+// rule of '-' or '=' under it, as reports and command-line tools print,
+// or a first row whose every field starts where its name does:
 //
 //	NAME                ROUTING    ACCOUNT
 //	------------------- ---------  -------------
+//
+//	SSN         LAST NAME       DOB
+//	420601163   WILSON          19880814
 func readFixedHeader(h *header, w []byte, i int) bool {
 	e := bytes.IndexByte(w[i:], '\n')
-	if e < 0 || i+e+1 >= len(w) || w[i+e+1] != '-' && w[i+e+1] != '=' {
-		return false // the cheap test first: no rule under the line
+	if e < 0 || i+e+1 >= len(w) || !bytes.Contains(w[i:i+e], []byte("  ")) {
+		return false // the cheap test first: no column gap
 	}
 	e += i
 	r := bytes.IndexByte(w[e+1:], '\n')
-	if r < 0 || !ruleLine(w[e+1:e+1+r]) {
+	if r < 0 {
 		return false
 	}
+	next := w[e+1 : e+1+r]
+	ruled := ruleLine(next)
 	var tmp header
 	tmp.fixed = true
 	line := w[i:e]
@@ -356,10 +445,26 @@ func readFixedHeader(h *header, w []byte, i int) bool {
 			k++
 		}
 	}
-	if tmp.n < 3 {
+	if tmp.n < 3 || !ruled && !alignedRow(&tmp, next) {
 		return false
 	}
 	*h = tmp
+	return true
+}
+
+// alignedRow reports whether every field of the line row starts where
+// its column's name does in h, after a space: a fixed-width table's first
+// row under a header with no rule.
+func alignedRow(h *header, row []byte) bool {
+	if len(row) == 0 || row[0] == ' ' {
+		return false
+	}
+	for k := 1; k < h.n; k++ {
+		c := int(h.cols[k])
+		if c >= len(row) || row[c-1] != ' ' || row[c] == ' ' {
+			return false
+		}
+	}
 	return true
 }
 

@@ -17,7 +17,7 @@ var (
 	ctxAadhaar = words("aadhaar", "aadhar", "uid", "uidai")
 	ctxCard    = words("card", "visa", "mastercard", "amex", "credit", "debit", "cc", "pan")
 	ctxNINO    = words("nino", "national insurance", "ni number", "ni no", "nin")
-	ctxSWIFT   = words("swift", "bic")
+	ctxSWIFT   = words("swift", "bic", "bicfi", "anybic") // (and ISO 20022's tags)
 	ctxVIN     = words("vin", "vehicle", "chassis")
 	ctxDate    = words("dob", "birth", "born", "birthday", "date", "effective", "expiry", "expires", "issued",
 		"bday", "dtstart", "dtend", "due") // (vCard's and iCalendar's too)

@@ -59,7 +59,7 @@ func TestPositives(t *testing.T) {
 		{"routing 021000021", detect.BANK_ROUTING, "021000021"},
 		{"ABA: 121000358", detect.BANK_ROUTING, "121000358"},
 		{"from 192.168.1.20:8080", detect.IP_ADDRESS, "192.168.1.20"},
-		{"net 10.0.0.0/8", detect.IP_ADDRESS, "10.0.0.0"},
+		{"net 10.0.0.0/8", detect.IP_ADDRESS, "10.0.0.0"}, // a network is an address (Comprehend's example is 198.51.100.0)
 		{"NINO SK406630 A,K475", detect.UK_NATIONAL_INSURANCE_NUMBER, "SK406630 A"},
 		{"NINO SK406630 a record", detect.UK_NATIONAL_INSURANCE_NUMBER, "SK406630"},
 		{" 10     acde.484b.3a9b    DYNAMIC", detect.MAC_ADDRESS, "acde.484b.3a9b"},
@@ -187,7 +187,8 @@ func TestPositives(t *testing.T) {
 		// with its zone.
 		{"-   3032.8c5f.c273  ARPA", detect.MAC_ADDRESS, "3032.8c5f.c273"},
 		{"20    4227.e713.699d    DYNAMIC", detect.MAC_ADDRESS, "4227.e713.699d"},
-		{"IPv6 Address : fe80::5c1e:aa12:7b44:9d10%14(Preferred)", detect.IP_ADDRESS, "fe80::5c1e:aa12:7b44:9d10"},
+		{"IPv6 Address : fe80::5c1e:aa12:7b44:9d10%14(Preferred)", detect.IP_ADDRESS, "fe80::5c1e:aa12:7b44:9d10%14"},
+		{"| nas-01 | fe80::5a7d:72f4:ec0f:e263%wlan0 | Gi1", detect.IP_ADDRESS, "fe80::5a7d:72f4:ec0f:e263%wlan0"},
 		{"NINO Zy022889c  surname", detect.UK_NATIONAL_INSURANCE_NUMBER, "Zy022889c"},
 		// Dates with their weekday and time, without a year, a month and
 		// a year, times alone, in French, German and Spanish.
@@ -323,20 +324,21 @@ func TestNearMisses(t *testing.T) {
 		"myscheme://host/x and http:// and redis://", // no known scheme, or nothing after it
 		"4111 1111 1111 1111 123",                    // a card and three digits more is no card
 		"zz123456c", "qq123456c",                     // not NI prefixes
-		"note 1hgcm82633a004353",                                      // a VIN with a wrong check digit
-		"see de89 3704 0044 0532 0130 01",                             // IBAN check fails
-		"16th of Smarch 1955",                                         // not a month
-		"secret qsJGalrXUtnFEMI/K7MDENG/bP",                           // too short
-		"group AGPAJ4Q2ZLMX7EXAMPLE, role AROAJ4Q2ZLMX7EXAMPLE",       // IAM entities' ids, no keys
-		"route 0.0.0.0 0.0.0.0, permit any 0.0.0.255",                 // the default route and a wildcard mask
-		"Nadia's iPhone\t357811783492613\tup",                         // an IMEI
-		"id 0042 1234 5678 and 0099 1234 5678",                        // 00 and no calling code
-		"build 2026.06.1+g3f9c2a7, BUILD 2026.06.03-r4417, 2026.06.1", // calendar versions
-		"John 3:16 and a 16:9 screen",                                 // a verse and a ratio, not times
-		"Version 4 May be installed",                                  // no month
-		"ref 12 3456-7890, 09 12345-6789",                             // a Brazilian shape, but 09 is no area code and 3456 needs a label
-		"lot 625 671 402 and 620 12 84 23",                            // Spain's shapes without a label
-		"swift: notacodes and bic: abcdefgh1",                         // not a SWIFT code's length
+		"note 1hgcm82633a004353",                                            // a VIN with a wrong check digit
+		"see de89 3704 0044 0532 0130 01",                                   // IBAN check fails
+		"16th of Smarch 1955",                                               // not a month
+		"secret qsJGalrXUtnFEMI/K7MDENG/bP",                                 // too short
+		"group AGPAJ4Q2ZLMX7EXAMPLE, role AROAJ4Q2ZLMX7EXAMPLE",             // IAM entities' ids, no keys
+		"route 0.0.0.0 0.0.0.0, permit any 0.0.0.255",                       // the default route and a wildcard mask
+		"Message-ID: <44a72642-4a51-4d26-af9f-44b955647fdc@mail.gmail.com>", // a message's id, no mailbox
+		"Nadia's iPhone\t357811783492613\tup",                               // an IMEI
+		"id 0042 1234 5678 and 0099 1234 5678",                              // 00 and no calling code
+		"build 2026.06.1+g3f9c2a7, BUILD 2026.06.03-r4417, 2026.06.1",       // calendar versions
+		"John 3:16 and a 16:9 screen",                                       // a verse and a ratio, not times
+		"Version 4 May be installed",                                        // no month
+		"ref 12 3456-7890, 09 12345-6789",                                   // a Brazilian shape, but 09 is no area code and 3456 needs a label
+		"lot 625 671 402 and 620 12 84 23",                                  // Spain's shapes without a label
+		"swift: notacodes and bic: abcdefgh1",                               // not a SWIFT code's length
 	} {
 		assert.Empty(t, find(noDates, s), "%q", s)
 	}

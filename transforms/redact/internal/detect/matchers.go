@@ -567,6 +567,17 @@ func (s *Scanner) hexColon(b *best, w []byte, p, lo int) {
 	if err != nil || !a.Is6() || e-p < 3 {
 		return
 	}
+	if e < len(w) && w[e] == '%' {
+		// A link-local address's zone is part of it (RFC 4007):
+		// fe80::1%14, fe80::1%eth0.
+		z := e + 1
+		for z < len(w) && z-e <= 16 && isWord(w[z]) {
+			z++
+		}
+		if z > e+1 {
+			e = z
+		}
+	}
 	score := float32(0.85)
 	first := p
 	for first < e && isHex(w[first]) {
@@ -589,9 +600,27 @@ func (s *Scanner) bareMAC(b *best, w []byte, p, lo int) {
 	}
 }
 
+// messageID reports whether the address-shaped [i, j) is a mail's
+// Message-ID (or a reference to one) between '<' and '>' in its header,
+// whose line starts after lo: it names a message, not a mailbox.
+func messageID(w []byte, lo, i, j int) bool {
+	if i == 0 || w[i-1] != '<' || j >= len(w) || w[j] != '>' {
+		return false
+	}
+	ls := bytes.LastIndexByte(w[lo:i], '\n') + 1 + lo
+	if ls == lo && lo > 0 {
+		return false // the line starts before what may be read
+	}
+	for _, h := range [...]string{"message-id:", "in-reply-to:", "references:", "content-id:"} {
+		if ls+len(h) <= i && bytes.EqualFold(w[ls:ls+len(h)], []byte(h)) {
+			return true
+		}
+	}
+	return false
+}
+
 // linkLocal reports whether the IPv6 address at p is link-local (fe80::),
-// the one kind written with a zone after it, fe80::1%14 or fe80::1%eth0;
-// the zone is left out of the match.
+// the one kind written with a zone after it, fe80::1%14 or fe80::1%eth0.
 func linkLocal(w []byte, p int) bool {
 	return p+5 <= len(w) && w[p]|0x20 == 'f' && w[p+1]|0x20 == 'e' && w[p+2] == '8' && w[p+3] == '0' && w[p+4] == ':'
 }
@@ -849,7 +878,7 @@ func (s *Scanner) email(b *best, w []byte, p, blo int) {
 		}
 		break
 	}
-	if labels < 2 || tld < 2 || (j < len(w) && (isWord(w[j]) || w[j] == '-')) {
+	if labels < 2 || tld < 2 || (j < len(w) && (isWord(w[j]) || w[j] == '-')) || messageID(w, max(0, p-Lookback), i, j) {
 		return
 	}
 	s.offer(b, i, j, EMAIL, 0.95)

@@ -439,7 +439,7 @@ func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
 		} else if ValidSSN(d) {
 			// A taxpayer id that is not an ITIN is an SSN.
 			score := float32(0.9)
-			if !x12Qualified(w, p, "SY34") {
+			if !x12Qualified(w, p, "SY340F") { // (0F: an enrolment's subscriber number)
 				score = s.ctxScore(w, lo, p, 0.3, 0.9, ctxSSN)
 			}
 			if score < 0.9 {
@@ -455,8 +455,8 @@ func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
 			s.labelled(b, w, lo, p, e, CA_SOCIAL_INSURANCE_NUMBER, ctxSIN)
 		}
 		if ABA(d) {
-			score := float32(0.95) // between a cheque's MICR transit symbols
-			if !micrTransit(w, p, e) {
+			score := float32(0.95) // between a cheque's MICR transit symbols, or after X12's qualifier
+			if !micrTransit(w, p, e) && !x12Qualified(w, p, "01") {
 				score = s.bareTopicScore(w, lo, BANK_ROUTING, p, s.ctxScore(w, lo, p, 0.4, 0.9, ctxRouting), 0.6)
 			}
 			s.offer(b, p, e, BANK_ROUTING, score)
