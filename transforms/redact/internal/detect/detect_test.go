@@ -258,6 +258,9 @@ func TestPositives(t *testing.T) {
 		{"Verzonden: dinsdag 29 juli 2025 14:00\n", detect.DATE_TIME, "dinsdag 29 juli 2025 14:00"},
 		{"送信日時: 2025年7月29日(火) 14:30\n", detect.DATE_TIME, "2025年7月29日(火) 14:30"},
 		{"il 3 ago 2025, ore", detect.DATE_TIME, "3 ago 2025"},
+		// ISO 20022's tags for a BIC; X12's qualifier before an ABA number.
+		{"<DbtrAgt><FinInstnId><BICFI>HSBCHKHH</BICFI></FinInstnId>", detect.SWIFT_CODE, "HSBCHKHH"},
+		{"BPR*C*7054.92*C*ACH*CCP*01*313007855*DA*9946718751~", detect.BANK_ROUTING, "313007855"},
 		// Canada's sample SIN, labelled.
 		{"Social insurance number 046 454 286", detect.CA_SOCIAL_INSURANCE_NUMBER, "046 454 286"},
 		{`{"sin": "046454286"}`, detect.CA_SOCIAL_INSURANCE_NUMBER, "046454286"},
@@ -696,6 +699,23 @@ func TestTableColumns(t *testing.T) {
 	for _, table := range []string{psql, mysql, markdown} {
 		assert.Equal(t, []found{{detect.SSN, "512345678"}, {detect.BANK_ROUTING, "021000021"}}, find(all, table), "%s", table)
 	}
+	// An INSERT's column list names the values of its tuples, on its
+	// line or the next; a fixed-width report whose first row lines up
+	// with its header has columns without a rule; a title line ends a
+	// table, and the next one's header is read as a header.
+	insert := "INSERT INTO `customers` (`id`, `name`, `ssn`, `routing`) VALUES\n" +
+		"  (1, 'Ann O\\'Neil, Jr', '512345678', '021000021'),\n" +
+		"  (2, 'Bo', '523456789', '026009593');\n" +
+		"INSERT INTO t (id, ssn) VALUES (3, '534567890'), (4, '545678901');\n" +
+		"SELECT 556789012;\n"
+	assert.Equal(t, []found{{detect.SSN, "512345678"}, {detect.BANK_ROUTING, "021000021"}, {detect.SSN, "523456789"},
+		{detect.BANK_ROUTING, "026009593"}, {detect.SSN, "534567890"}, {detect.SSN, "545678901"}}, find(all, insert))
+	ssnvs := "SSN         LAST NAME       DOB         RESULT\n" +
+		"420601163   WILSON          19880814    3 NAME MISMATCH\n"
+	assert.Equal(t, []found{{detect.SSN, "420601163"}, {detect.DATE_TIME, "19880814"}}, find(all, ssnvs))
+	assert.Empty(t, find(all, "NAME  is  here  now\n420601163   19880814 x\n"), "a line of gaps over a row that does not line up")
+	two := "name\tsin\tx\nAnn\t046454286\t1\n===== next =====\nname\trouting\tx\nBo\t279122816\t2\n"
+	assert.Equal(t, []found{{detect.CA_SOCIAL_INSURANCE_NUMBER, "046454286"}, {detect.BANK_ROUTING, "279122816"}}, find(all, two))
 	// A blank line ends psql's table: its columns name nothing after it.
 	assert.Equal(t, []found{{detect.SSN, "512345678"}, {detect.BANK_ROUTING, "021000021"}},
 		find(all, psql+"\n  2 | Bo   | 523456789 | x\n"))
