@@ -311,6 +311,22 @@ func (s *Scanner) lineStart(w []byte, i int) {
 	}
 }
 
+// wholeCell reports whether [p, e) is the whole of a cell of the current
+// table's row, spaces around it aside.
+func (s *Scanner) wholeCell(w []byte, p, e int) bool {
+	if s.hdr.n == 0 || p < s.row.st || e > s.row.e || s.hdr.fixed {
+		return false
+	}
+	d := s.hdr.delim
+	for p > s.row.st && w[p-1] == ' ' {
+		p--
+	}
+	for e < s.row.e && (w[e] == ' ' || w[e] == '\r') {
+		e++
+	}
+	return (p == s.row.st || w[p-1] == d) && (e == s.row.e || w[e] == d)
+}
+
 // readInsert reads the column list of an SQL INSERT statement at i,
 // "INSERT INTO customers (id, full_name, ssn) VALUES", as a header whose
 // rows are the tuples of values after it, on its line or the next.

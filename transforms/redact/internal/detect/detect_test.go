@@ -362,6 +362,8 @@ func TestNearMisses(t *testing.T) {
 	} {
 		assert.Empty(t, find(all, s), "%q", s)
 	}
+	// A record's date may end the input (no separator after it).
+	assert.Equal(t, []found{{detect.DATE_TIME, "20251015234634"}}, find(all, "MSH|x|20251015234634"))
 	// Dates are found as DATE_TIME, never as another type.
 	for _, s := range []string{"2024-01-15T10:23:45Z", "2024-01-15", "01/15/2024", "Jan 15, 2024", "10:23:45"} {
 		for _, f := range find(all, "at "+s+" ok") {
@@ -587,6 +589,7 @@ func FuzzScan(f *testing.F) {
 	f.Add([]byte("(secret qsJGalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE1, key AKIAIOSFODNN7EXAMPLE / zD+JealrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPL1)"), uint16(17))
 	f.Add([]byte("9400 1118 9922 3334 5678 41 SE62 7012 3456 7890 1234 1944 tin,routing_number\nSSN,322271627\n"), uint16(2))
 	f.Add([]byte("MSH|^~\\&|A|B|20251015234634+0100||\nDTP*472*D8*20250729~PER*IC*J*TE*6175551234~\n:13D:2507291023+0100\n:61:2507290729D1,0\nDTSTAMP:20250729T101500.25Z"), uint16(6))
+	f.Add([]byte("MSH|x|20251015234634"), uint16(1))
 	f.Fuzz(func(t *testing.T, data []byte, chunk uint16) {
 		want := detect.Find(all, data)
 		last := 0

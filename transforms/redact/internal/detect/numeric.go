@@ -218,10 +218,10 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		// Digits run together: ISO 8601's basic format (20250729T101500Z,
 		// as iCalendar writes it), or a field of a delimited record (HL7's
 		// |19730517| and |20251015234634+0100|, X12's *D8*20250729~).
-		if e0 < len(w) && w[e0] == 'T' || p > 0 && fieldSep(w[p-1]) {
+		if e0 < len(w) && (w[e0] == 'T' || w[e0] == 'Z') || p > 0 && fieldSep(w[p-1]) {
 			if e := basicStamp(w, p, e0); e > 0 {
 				s.offer(b, p, e, DATE_TIME, 0.85)
-				if w[e0] == 'T' {
+				if e0 < len(w) && (w[e0] == 'T' || w[e0] == 'Z') {
 					return
 				}
 			}
@@ -304,11 +304,17 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		if t := clockAt(w, g.e[2]+2); t > 0 && wordEnd(w, t) && (validDate(y, a, c) || validDate(y, c, a)) {
 			s.offer(b, p, t, DATE_TIME, 0.85)
 		}
-	case g.n == 3 && l0 == 2 && g.shape(w, "./- ", 2, 2, 2) && wordEnd(w, g.e[2]):
-		// dd/mm/yy alone, as a statement's Date column has it: a date
-		// only under a label, for the shape is as often a version.
+	case g.n == 3 && l0 <= 2 && g.len(1) <= 2 && g.len(2) == 2 && (g.shape(w, "./- ", l0, g.len(1), 2) && g.sep[0] == g.sep[1]) && wordEnd(w, g.e[2]):
+		// dd/mm/yy or m/d/yy alone, as a statement's Date column has it:
+		// a date only under a label or as a table's cell, for the shape
+		// is as often a version or a ratio.
 		a, c, y := num(w[g.s[0]:g.e[0]]), num(w[g.s[1]:g.e[1]]), 2000+num(w[g.s[2]:g.e[2]])
-		if validDate(y, a, c) || validDate(y, c, a) {
+		if !validDate(y, a, c) && !validDate(y, c, a) {
+			break
+		}
+		if s.wholeCell(w, p, g.e[2]) {
+			s.offer(b, p, g.e[2], DATE_TIME, 0.8)
+		} else if l0 == 2 && g.len(1) == 2 {
 			s.underLabel(b, w, lo, p, g.e[2], DATE_TIME, 0.8, ctxDate)
 		}
 	case g.n >= 2 && g.sep[0] == ':' && g.len(0) <= 2 && g.len(1) == 2:
@@ -1336,22 +1342,29 @@ func (s *Scanner) compactDate(b *best, w []byte, p, e0, lo int) {
 }
 
 // basicStamp returns the end of a date and time written with no
-// separators from p, whose digits end at e0: yyyymmdd, 'T' and hhmm[ss],
-// or, between a delimited record's field separators, yyyymmdd[hh[mm[ss]]]
-// as HL7 and X12 write it; then a fraction and a zone may follow. It
-// returns 0 for anything else: alone, eight to fourteen digits are as
-// often an order or a serial number.
+// separators from p, whose digits end at e0: yyyymmdd, 'T' and hhmm[ss];
+// yyyymmddhhmm[ss] and 'Z', as LDAP writes a time; or, between a
+// delimited record's field separators, yyyymmdd[hh[mm[ss]]] as HL7 and
+// X12 write it; then a fraction and a zone may follow. It returns 0 for
+// anything else: alone, eight to fourteen digits are as often an order
+// or a serial number.
 func basicStamp(w []byte, p, e0 int) int {
 	if (e0-p)%2 != 0 || !validDate(num(w[p:p+4]), num(w[p+4:p+6]), num(w[p+6:p+8])) {
 		return 0
 	}
 	e := e0
-	if e0-p == 8 && e0 < len(w) && w[e0] == 'T' {
+	glued := e0 < len(w) && (w[e0] == 'T' || w[e0] == 'Z')
+	switch {
+	case e0-p == 8 && glued && w[e0] == 'T':
 		e = digitsEnd(w, e0+1)
 		if n := e - (e0 + 1); n != 4 && n != 6 || !clockDigits(w[e0+1:e]) {
 			return 0
 		}
-	} else if p == 0 || !fieldSep(w[p-1]) || !clockDigits(w[p+8:e0]) {
+	case glued:
+		if e0-p < 12 || !clockDigits(w[p+8:e0]) {
+			return 0 // 20240916200010Z
+		}
+	case p == 0 || !fieldSep(w[p-1]) || !clockDigits(w[p+8:e0]):
 		return 0
 	}
 	if e+1 < len(w) && w[e] == '.' && isDigit(w[e+1]) {
@@ -1362,7 +1375,7 @@ func basicStamp(w []byte, p, e0 int) int {
 	} else if e+5 <= len(w) && (w[e] == '+' || w[e] == '-') && digitsEnd(w, e+1) == e+5 && clockDigits(w[e+1:e+5]) {
 		e += 5
 	}
-	if w[e0] == 'T' {
+	if glued {
 		if !wordEnd(w, e) {
 			return 0
 		}
