@@ -86,17 +86,12 @@ var heldOut4Partials = map[detect.Entity]int{detect.DATE_TIME: 2}
 
 // heldOut5Gaps: the fifth set was measured once, blind, in the third
 // pass (docs/benchmarks.md); what is left after the fixes its misses led
-// to. Its labels leave networks (10.0.0.0/8) out, which stay addresses.
+// to. Its labels leave networks (10.0.0.0/8) out, which stay addresses
+// (Comprehend's own example of an address is 198.51.100.0): they are
+// its false positives and the hard negatives touched.
 var heldOut5Gaps = map[detect.Entity]floor{
-	detect.DATE_TIME:  {0.99, 0.94},
-	detect.IP_ADDRESS: {0.92, 1},
-	detect.PHONE:      {1, 0.99},
-	detect.SWIFT_CODE: {1, 0.96},
+	detect.IP_ADDRESS: {0.94, 1},
 }
-
-// heldOut5Partials: two Go timestamps whose zone name after the offset
-// ("+0000 UTC") is left out.
-var heldOut5Partials = map[detect.Entity]int{detect.DATE_TIME: 2}
 
 // expect is what a labelled set must reach: precision and recall floors
 // per type, where they differ from the goals, at most this many partial
@@ -162,6 +157,6 @@ func TestAccuracyGoals(t *testing.T) {
 	t.Run("held-out 5", func(t *testing.T) {
 		doc, err := corpus.HeldOut5()
 		require.NoError(t, err)
-		assertAccuracy(t, doc, expect{gaps: heldOut5Gaps, recall: 0.98, partials: heldOut5Partials, negatives: 9})
+		assertAccuracy(t, doc, expect{gaps: heldOut5Gaps, recall: 0.98, negatives: 7})
 	})
 }

@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"strings"
+	"unicode/utf8"
 )
 
 // Column context: in a CSV or TSV export the label of a value is its
@@ -36,6 +37,9 @@ type header struct {
 	// indented: rows may start with spaces, as psql and other '|' tables
 	// print them.
 	indented bool
+	// ruled: a fixed-width header with a rule under it, whose rows need
+	// not line up with it.
+	ruled bool
 	// sql: the column list of an SQL INSERT; its rows are the value
 	// tuples on the lines after it, '(' first, fields quoted with '\''.
 	sql bool
@@ -180,7 +184,8 @@ func (s *Scanner) column(w []byte, lo, p int) ([]byte, bool) {
 	var col int
 	switch {
 	case h.fixed:
-		for col+1 < h.n && int(h.cols[col+1]) <= p-r.st {
+		at := utf8.RuneCount(w[r.st:p])
+		for col+1 < h.n && int(h.cols[col+1]) <= at {
 			col++
 		}
 	case h.sql:
@@ -248,16 +253,19 @@ func (s *Scanner) lineStart(w []byte, i int) {
 	s.row = span{}
 	if s.hdr.n > 0 && s.hdr.fixed {
 		// Every line is a row of a fixed-width table, but its rules,
-		// until a blank line or one that starts as markup does.
+		// until a blank line or one that starts as markup does; under a
+		// header with no rule, until a line that does not line up with it.
 		e := bytes.IndexByte(w[i:], '\n')
 		switch {
 		case e < 0 || i >= len(w) || bytesContain("{[<#\r\n", w[i]):
 			s.hdr.n = 0
-		case !ruleLine(w[i : i+e]):
+		case ruleLine(w[i : i+e]):
+			return
+		case s.hdr.ruled || alignedRow(&s.hdr, w[i:i+e]):
 			s.row = span{i, i + e}
 			return
 		default:
-			return
+			s.hdr.n = 0
 		}
 	}
 	if s.hdr.n > 0 && s.hdr.sql {
@@ -298,6 +306,9 @@ func (s *Scanner) lineStart(w []byte, i int) {
 		i += 2 // a header written as a comment: # calling_number,called_number,...
 	}
 	if i < len(w) && w[i] == ' ' && !indentedHeader(w, i) {
+		if i+2 < len(w) && (w[i+1] != ' ' || w[i+2] != ' ') {
+			readFixedHeader(&s.hdr, w, i) // indented by one or two spaces, lined up with its first row
+		}
 		return
 	}
 	if i+12 < len(w) && w[i]|0x20 == 'i' && bytes.EqualFold(w[i:i+12], []byte("insert into ")) {
@@ -424,9 +435,12 @@ func tableRule(l []byte) bool {
 //	SSN         LAST NAME       DOB
 //	420601163   WILSON          19880814
 func readFixedHeader(h *header, w []byte, i int) bool {
+	if !columnGap(w, i) {
+		return false // the cheap test first
+	}
 	e := bytes.IndexByte(w[i:], '\n')
-	if e < 0 || i+e+1 >= len(w) || !bytes.Contains(w[i:i+e], []byte("  ")) {
-		return false // the cheap test first: no column gap
+	if e < 0 || i+e+1 >= len(w) {
+		return false
 	}
 	e += i
 	r := bytes.IndexByte(w[e+1:], '\n')
@@ -438,7 +452,14 @@ func readFixedHeader(h *header, w []byte, i int) bool {
 	var tmp header
 	tmp.fixed = true
 	line := w[i:e]
-	for k := 0; k < len(line); {
+	k := 0
+	for k < len(line) && line[k] == ' ' {
+		k++ // an indented header; its rows are indented alike
+	}
+	if k > 0 && ruled {
+		return false
+	}
+	for k < len(line) {
 		st := k
 		for k < len(line) && !(line[k] == ' ' && (k+1 == len(line) || line[k+1] == ' ')) {
 			if c := line[k]; c != ' ' && c < 0x80 && class[c]&cName == 0 {
@@ -455,7 +476,7 @@ func readFixedHeader(h *header, w []byte, i int) bool {
 		}
 		copy(tmp.names[tmp.n][:], name)
 		tmp.lens[tmp.n] = uint8(len(name))
-		tmp.cols[tmp.n] = uint16(st)
+		tmp.cols[tmp.n] = uint16(utf8.RuneCount(line[:st])) // columns line up in characters
 		tmp.n++
 		for k < len(line) && line[k] == ' ' {
 			k++
@@ -464,24 +485,58 @@ func readFixedHeader(h *header, w []byte, i int) bool {
 	if tmp.n < 3 || !ruled && !alignedRow(&tmp, next) {
 		return false
 	}
+	tmp.ruled = ruled
 	*h = tmp
 	return true
+}
+
+// columnGap reports whether the line at i, after its indent, has two
+// spaces after a first name: no longer than a name may be, and holding
+// only what a name holds.
+func columnGap(w []byte, i int) bool {
+	for i < len(w) && w[i] == ' ' {
+		i++
+	}
+	for k := i; k+1 < len(w) && k-i <= maxColName; k++ {
+		c := w[k]
+		if c == ' ' && w[k+1] == ' ' {
+			return k > i
+		}
+		if c < 0x80 && c != ' ' && class[c]&cName == 0 {
+			return false
+		}
+	}
+	return false
 }
 
 // alignedRow reports whether every field of the line row starts where
 // its column's name does in h, after a space: a fixed-width table's first
 // row under a header with no rule.
 func alignedRow(h *header, row []byte) bool {
-	if len(row) == 0 || row[0] == ' ' {
-		return false
-	}
-	for k := 1; k < h.n; k++ {
-		c := int(h.cols[k])
-		if c >= len(row) || row[c-1] != ' ' || row[c] == ' ' {
+	for k := range h.n {
+		c := runeIndex(row, int(h.cols[k]))
+		if c < 0 || c >= len(row) || c > 0 && row[c-1] != ' ' || row[c] == ' ' {
 			return false
 		}
 	}
 	return true
+}
+
+// runeIndex returns where the n-th character of b starts, or -1.
+func runeIndex(b []byte, n int) int {
+	i := 0
+	for k := 0; k < n; k++ {
+		if i >= len(b) {
+			return -1
+		}
+		if b[i] < utf8.RuneSelf {
+			i++
+		} else {
+			_, size := utf8.DecodeRune(b[i:])
+			i += size
+		}
+	}
+	return i
 }
 
 // ruleLine reports whether a line is a table's rule: '-', '=' and '+'

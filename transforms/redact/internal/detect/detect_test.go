@@ -264,6 +264,19 @@ func TestPositives(t *testing.T) {
 		// Canada's sample SIN, labelled.
 		{"Social insurance number 046 454 286", detect.CA_SOCIAL_INSURANCE_NUMBER, "046 454 286"},
 		{`{"sin": "046454286"}`, detect.CA_SOCIAL_INSURANCE_NUMBER, "046454286"},
+		// Go's time with its offset and zone name; two times of a range;
+		// a deed's date; a SigV4 credential's date; X12's dates and times;
+		// LDAP's generalized time; Dublin's numbers.
+		{"Start time : 2024-10-30 05:13:42.393397808 +0000 UTC\n", detect.DATE_TIME, "2024-10-30 05:13:42.393397808 +0000 UTC"},
+		{`quiet_hours = "18:28-20:59"`, detect.DATE_TIME, "18:28"},
+		{`quiet_hours = "18:28-20:59"`, detect.DATE_TIME, "20:59"},
+		{"Dated: 19th day of August, 2024\n", detect.DATE_TIME, "19th day of August, 2024"},
+		{"Credential=ASIAE23IF64JA2PZ3OJP/20250216/eu-west-1/s3/aws4_request", detect.DATE_TIME, "20250216"},
+		{"ISA*00*          *ZZ*RECEIVER       *230714*2021*^*00501*0*P*:~", detect.DATE_TIME, "230714"},
+		{"ISA*00*          *ZZ*RECEIVER       *230714*2021*^*00501*0*P*:~", detect.DATE_TIME, "2021"},
+		{"GS*BE*SENDER*RECEIVER*20230714*2021*7189*X*005010X220A1~", detect.DATE_TIME, "2021"},
+		{"createTimestamp: 20240916200010Z\n", detect.DATE_TIME, "20240916200010Z"},
+		{`"+353 1 233 3274","01 412 5478"`, detect.PHONE, "01 412 5478"},
 		// X12's qualifiers say what an element is.
 		{"PER*IC*JOHN SMITH*TE*6175551234*EM*js@x.com~", detect.PHONE, "6175551234"},
 		{"REF*SY*512345678~", detect.SSN, "512345678"},
@@ -360,6 +373,12 @@ func TestNearMisses(t *testing.T) {
 		"|20250729x|", "20250729T9999", "20250729T10", ":20:STMT250729\n", "x:30:250729\n",
 		":28C:250729/001\n",
 	} {
+		assert.Empty(t, find(all, s), "%q", s)
+	}
+	// A range's times are two only with minutes both; four digits after
+	// a date are a time only in an X12 segment; a SIN's three groups are
+	// no Dublin number.
+	for _, s := range []string{"ratio 3:1-2:0", "QTY*123456*7890*x~", "SIN 015 916 525", "ref 09-2741866"} {
 		assert.Empty(t, find(all, s), "%q", s)
 	}
 	// A record's date may end the input (no separator after it).
@@ -550,6 +569,8 @@ func sample(r *rand.Rand, n int) []byte {
 		"DTSTART:20250729T100000Z ", "|19730517|F|", "|20251015234634+0100|", "DMG*D8*19800101*M~", "*TE*6175551234~ ",
 		"\n:61:2507290729D1234,56NTRF\n", "\n:60F:C250728EUR1,0\n", "29 luglio 2025 alle 10:30 ", "2025年7月29日 14時30分 ",
 		"be05 7680 1988 3923 / bic gkccbebb ",
+		"ISA*00*ZZ*230714*2021*^*0~", "Credential=AKIAIOSFODNN7EXAMPLE/20250216/x ", "\"18:28-20:59\" ",
+		"\nINSERT INTO t (id, ssn) VALUES\n  (1, '512345678'),\n", "\nSSN         LAST NAME       DOB\n289929771   MOREAU          19711227\n",
 	}
 	var b bytes.Buffer
 	for b.Len() < n {
@@ -719,6 +740,23 @@ func TestTableColumns(t *testing.T) {
 	assert.Empty(t, find(all, "NAME  is  here  now\n420601163   19880814 x\n"), "a line of gaps over a row that does not line up")
 	two := "name\tsin\tx\nAnn\t046454286\t1\n===== next =====\nname\trouting\tx\nBo\t279122816\t2\n"
 	assert.Equal(t, []found{{detect.CA_SOCIAL_INSURANCE_NUMBER, "046454286"}, {detect.BANK_ROUTING, "279122816"}}, find(all, two))
+	// A TSV's cell of m/d/yy is a date; a dotted one is as often a
+	// version; an IP-shaped version under a firmware column is no address.
+	cells := "name\tlast_paid\track\nAnn\t1/11/25\t15.12.49\n"
+	assert.Equal(t, []found{{detect.DATE_TIME, "1/11/25"}}, find(all, cells))
+	inventory := "| host | ip | firmware |\n|---|---|---|\n| ap | 172.30.202.21 | 6.7.7.59 |\n"
+	assert.Equal(t, []found{{detect.IP_ADDRESS, "172.30.202.21"}}, find(all, inventory))
+	// An unruled report lines up in characters, not bytes; it ends at a
+	// line that does not line up, so a TSV after it has its own header.
+	unruled := "SSN         LAST NAME       DOB\n" +
+		"289929771   MOREAU          19711227\n" +
+		"733325326   RUAIRÍ          19810131\n" +
+		"Placeholder values excluded\n" +
+		"name\tsin\tx\nAnn\t046454286\t1\n"
+	assert.Equal(t, []found{{detect.SSN, "289929771"}, {detect.DATE_TIME, "19711227"}, {detect.SSN, "733325326"},
+		{detect.DATE_TIME, "19810131"}, {detect.CA_SOCIAL_INSURANCE_NUMBER, "046454286"}}, find(all, unruled))
+	indented := "  client  taxpayer_id  routing\n  T-0301  512345678    021000021\n"
+	assert.Equal(t, []found{{detect.SSN, "512345678"}, {detect.BANK_ROUTING, "021000021"}}, find(all, indented))
 	// A blank line ends psql's table: its columns name nothing after it.
 	assert.Equal(t, []found{{detect.SSN, "512345678"}, {detect.BANK_ROUTING, "021000021"}},
 		find(all, psql+"\n  2 | Bo   | 523456789 | x\n"))

@@ -97,6 +97,12 @@ func (s *Scanner) national(b *best, w []byte, p, lo int, g *groups) {
 		if zeroSub && len(d) != 11 && !(d[1] == '4' && len(d) == 10) {
 			continue
 		}
+		if len(d) == 9 && k == 3 && g.len(0) == 2 && g.len(1) == 3 && sep == ' ' && (d[1] == '1' || d[1] == '2') {
+			// Dublin's 01 and Brussels' 02, then seven digits grouped
+			// 3-4: 01 412 5478.
+			s.offer(b, p, g.e[2], PHONE, s.ctxScore(w, lo, p, 0.6, 0.95, ctxPhone))
+			return
+		}
 		if trunkPlan(d, g.len(0)) {
 			score := float32(0.6)
 			if k > 2 {

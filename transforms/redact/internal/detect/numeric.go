@@ -163,7 +163,7 @@ func loneNumber(w []byte, p int) bool {
 		return i-p < 9
 	}
 	switch c := w[i]; {
-	case c == ':' || c == '-' || isAlpha(c) || c == 0xe5 && i-p == 4: // 0xe5: 年, a year in Chinese or Japanese
+	case c == ':' || c == '-' || isAlpha(c) || c == 0xe5 && i-p == 4 || c == '*' && i-p == 6: // 0xe5: 年, a year in Chinese or Japanese; '*': X12's yymmdd
 		return false
 	case i-p == 8 && (w[p] == '2' && w[p+1] == '0' || w[p] == '1' && w[p+1] == '9'):
 		return false // perhaps a date, 20261230, under a label
@@ -214,6 +214,13 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		s.cjkDate(b, w, p, lo)
 		return
 	}
+	if e0-p == 6 && g.n == 1 && dates && p > 0 && w[p-1] == '*' && e0 < len(w) && w[e0] == '*' &&
+		validDate(2000+num(w[p:p+2]), num(w[p+2:p+4]), num(w[p+4:p+6])) && hhmmField(w, e0+1) > 0 {
+		// X12's interchange header: ISA*...*230714*2021*, a date and a time.
+		s.offer(b, p, e0, DATE_TIME, 0.8)
+		s.x12Time(w, e0)
+		return
+	}
 	if n := e0 - p; uint(n-8) <= 6 && g.n == 1 && dates {
 		// Digits run together: ISO 8601's basic format (20250729T101500Z,
 		// as iCalendar writes it), or a field of a delimited record (HL7's
@@ -223,6 +230,9 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 				s.offer(b, p, e, DATE_TIME, 0.85)
 				if e0 < len(w) && (w[e0] == 'T' || w[e0] == 'Z') {
 					return
+				}
+				if n == 8 {
+					s.x12Time(w, e)
 				}
 			}
 		}
@@ -312,8 +322,8 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		if !validDate(y, a, c) && !validDate(y, c, a) {
 			break
 		}
-		if s.wholeCell(w, p, g.e[2]) {
-			s.offer(b, p, g.e[2], DATE_TIME, 0.8)
+		if g.sep[0] == '/' && s.wholeCell(w, p, g.e[2]) {
+			s.offer(b, p, g.e[2], DATE_TIME, 0.8) // (dotted, a cell is as often a version: 15.12.49)
 		} else if l0 == 2 && g.len(1) == 2 {
 			s.underLabel(b, w, lo, p, g.e[2], DATE_TIME, 0.8, ctxDate)
 		}
@@ -607,9 +617,10 @@ func (s *Scanner) ipv4(b *best, w []byte, p, lo int, g *groups) {
 	}
 	score := float32(0.9)
 	var lw [16]byte
-	switch string(lastWord(w, lo, p, &lw)) {
-	case "version", "ver", "v", "release", "build", "firmware", "fw", "rev", "revision", "oid", "vers":
+	if versionWord(lastWord(w, lo, p, &lw)) {
 		score = 0.3
+	} else if name, ok := s.column(w, lo, p); ok && len(name) <= len(lw) && versionWord(bytes.ToLower(name)) {
+		score = 0.3 // under a table's firmware or version column
 	}
 	s.offer(b, p, e, IP_ADDRESS, score)
 }
@@ -619,6 +630,16 @@ func (s *Scanner) ipv4(b *best, w []byte, p, lo int, g *groups) {
 // wildcard mask (0 first, zeros then ones: 0.0.0.255), or 0.0.0.0, the
 // default route. (A network written with its prefix, 10.42.0.0/16, stays
 // an address.)
+// versionWord reports whether a lower-case word labels a version, which
+// may have an IPv4 address's shape: firmware 1.18.4.1.
+func versionWord(word []byte) bool {
+	switch string(word) {
+	case "version", "ver", "v", "release", "build", "firmware", "fw", "rev", "revision", "oid", "vers", "fw_version", "firmware_version", "sw_version":
+		return true
+	}
+	return false
+}
+
 func netmask(w []byte, g *groups) bool {
 	var m uint32
 	for i := 0; i < 4; i++ {
@@ -863,7 +884,11 @@ func clockTail(w []byte, e int) (int, bool) {
 	}
 	if e+1 < len(w) && w[e] == ' ' {
 		if z := zoneAt(w, e+1); z > 0 {
+			numeric := w[e+1] == '+' || w[e+1] == '-'
 			e = z
+			if z2 := zoneAt(w, e+1); numeric && e+1 < len(w) && w[e] == ' ' && z2 > 0 && isUpper(w[e+1]) {
+				e = z2 // the offset and the zone's name, as Go prints a time: "+0000 UTC"
+			}
 		}
 	}
 	return e, e > e0
@@ -996,9 +1021,44 @@ func twoDigits(w []byte, j, maxv int) bool {
 // timeOnly offers a time of day on its own: 10:23:45, or 9:30 followed by
 // am/pm.
 func (s *Scanner) timeOnly(b *best, w []byte, p, lo int) {
+	if m, e := timeRange(w, p); e > 0 {
+		// Two times, as opening hours and shifts are written: the second
+		// starts after a '-', where no anchor does, so it is held.
+		if s.offer(b, p, m, DATE_TIME, 0.8) && (len(s.cells) == 0 || s.cells[len(s.cells)-1].End <= m+1) {
+			s.holdCell(Match{Start: m + 1, End: e, Type: DATE_TIME, Score: 0.8})
+		}
+		return
+	}
 	if e := paddedTimeAt(w, p); e > 0 {
 		s.timeEnd(b, w, p, e, lo)
 	}
+}
+
+// timeRange parses two times of hours and minutes joined by '-' at p,
+// "18:28-20:59", which timeAt would read as a time and its zone, and
+// returns the end of the first and of the second, or 0, 0.
+func timeRange(w []byte, p int) (int, int) {
+	m := hmAt(w, p)
+	if m == 0 || m+1 >= len(w) || w[m] != '-' {
+		return 0, 0
+	}
+	e := hmAt(w, m+1)
+	if e == 0 || !wordEnd(w, e) || e < len(w) && w[e] == ':' {
+		return 0, 0
+	}
+	return m, e
+}
+
+// hmAt returns the end of h:mm or hh:mm at i, or 0.
+func hmAt(w []byte, i int) int {
+	h := digitsEnd(w[:min(len(w), i+3)], i)
+	if h == i || h-i > 2 || num(w[i:h]) > 23 || h >= len(w) || w[h] != ':' || !twoDigits(w, h+1, 59) {
+		return 0
+	}
+	if e := h + 3; e >= len(w) || !isDigit(w[e]) {
+		return e
+	}
+	return 0
 }
 
 // timeEnd offers a time alone, from p to e: with AM, PM or a zone after
@@ -1234,6 +1294,8 @@ func (s *Scanner) dayMonthYear(b *best, w []byte, p, lo int) {
 	sep := w[i]
 	if sep == ' ' && (isAlpha(w[i-1]) && wordAt(w, i+1, "of ") || wordAt(w, i+1, "de ")) {
 		i += 3 // "16th of April 1955", "2 de junio"
+	} else if sep == ' ' && isAlpha(w[i-1]) && wordAt(w, i+1, "day of ") {
+		i += 7 // as deeds are dated: "19th day of August, 2024"
 	}
 	mst := i + 1
 	m, me := englishMonth(w, mst)
@@ -1380,6 +1442,27 @@ func basicStamp(w []byte, p, e0 int) int {
 			return 0
 		}
 	} else if e < len(w) && !fieldSep(w[e]) && w[e] != '\n' && w[e] != '\r' {
+		return 0
+	}
+	return e
+}
+
+// x12Time holds the time of an X12 segment's date-and-time pair whose
+// date ends at e, "*20230714*2021*": no anchor starts it, for a number of
+// four digits alone is as often a count or a code.
+func (s *Scanner) x12Time(w []byte, e int) {
+	if e < len(w) && w[e] == '*' && (len(s.cells) == 0 || s.cells[len(s.cells)-1].End <= e+1) {
+		if t := hhmmField(w, e+1); t > 0 {
+			s.holdCell(Match{Start: e + 1, End: t, Type: DATE_TIME, Score: 0.8})
+		}
+	}
+}
+
+// hhmmField returns the end of a field of an X12 segment at i that is a
+// time, hhmm (or hhmmss), or 0.
+func hhmmField(w []byte, i int) int {
+	e := digitsEnd(w[:min(len(w), i+7)], i)
+	if n := e - i; n != 4 && n != 6 || !clockDigits(w[i:e]) || e < len(w) && w[e] != '*' && w[e] != '~' && w[e] != '\n' {
 		return 0
 	}
 	return e

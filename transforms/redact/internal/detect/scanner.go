@@ -389,6 +389,11 @@ func (s *Scanner) accessKey(b *best, w []byte, blo, lo int, dst []Match) (int, [
 	if b2.ok {
 		dst = append(dst, b2.m)
 		s.last, p = b2.m.End, b2.m.End
+	} else if s.dates && p+10 <= len(w) && w[p] == '/' && w[p+9] == '/' && digitsEnd(w, p+1) == p+9 &&
+		validDate(num(w[p+1:p+5]), num(w[p+5:p+7]), num(w[p+7:p+9])) && (len(s.cells) == 0 || s.cells[len(s.cells)-1].End <= p+1) {
+		// A SigV4 credential's scope: AKIA.../20250216/eu-west-1/s3/aws4_request;
+		// no anchor starts a date after '/'.
+		s.holdCell(Match{Start: p + 1, End: p + 9, Type: DATE_TIME, Score: 0.8})
 	}
 	return p, dst
 }
