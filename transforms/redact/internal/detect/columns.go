@@ -125,14 +125,22 @@ func readHeader(h *header, w []byte, i int) bool {
 		}
 	}
 	// A header has a row under it, perhaps after a rule (psql's
-	// "----+----", MySQL's "+----+", Markdown's "|---|"): a line of names
-	// alone (prose, or a malformed row of words) does not start a table.
+	// "----+----", MySQL's "+----+", Markdown's "|---|"), or after one
+	// malformed row: a line of names alone (prose, or a malformed row of
+	// words) does not start a table.
 	next := e + 1
 	if r := bytes.IndexByte(w[next:], '\n'); r >= 0 && tableRule(w[next:next+r]) {
 		next += r + 1
 	}
-	if _, n := fields(w, next, delim); n != tmp.n {
-		return false
+	if e2, n := fields(w, next, delim); n != tmp.n {
+		// One malformed row (a comma outside quotes) does not hide a
+		// table: the row after it may show it.
+		if e2 < 0 {
+			return false
+		}
+		if _, n2 := fields(w, e2+1, delim); n2 != tmp.n {
+			return false
+		}
 	}
 	if w[i] == ' ' && delim != '|' {
 		return false

@@ -460,6 +460,8 @@ func TestColumnContextEdges(t *testing.T) {
 			[]found{{detect.SSN, "536221234"}}},
 		{"after a malformed row", "id,name,routing_number\n" + filler + "E1,Chen,x,extra field\nE2,Olga,077602075\n",
 			[]found{{detect.BANK_ROUTING, "077602075"}}},
+		{"with a malformed first row", "id,name,routing_number\nE1,Chen, Jing," + strings.Repeat("x", 150) + "\nE2,Olga,077602075\n",
+			[]found{{detect.BANK_ROUTING, "077602075"}}},
 	} {
 		assert.Equal(t, tc.want, find(all, tc.text), tc.name)
 	}
