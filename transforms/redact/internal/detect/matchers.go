@@ -363,8 +363,7 @@ func (s *Scanner) bicAfter(w []byte, i int) {
 		// A word of letters with prose after it is a word: "bic required
 		// for this".
 		prose := e+1 < len(w) && w[e] == ' ' && isLower(w[e+1]) && bytes.IndexAny(w[a:e], "0123456789") < 0
-		if n := e - a; a > k && (n == 8 || n == 11) && wordEnd(w, e) && !prose && lowerSWIFT(w[a:e]) &&
-			(len(s.cells) == 0 || s.cells[len(s.cells)-1].End <= a) {
+		if n := e - a; a > k && (n == 8 || n == 11) && wordEnd(w, e) && !prose && lowerSWIFT(w[a:e]) {
 			s.holdCell(Match{Start: a, End: e, Type: SWIFT_CODE, Score: 0.9})
 		}
 		return

@@ -1024,7 +1024,7 @@ func (s *Scanner) timeOnly(b *best, w []byte, p, lo int) {
 	if m, e := timeRange(w, p); e > 0 {
 		// Two times, as opening hours and shifts are written: the second
 		// starts after a '-', where no anchor does, so it is held.
-		if s.offer(b, p, m, DATE_TIME, 0.8) && (len(s.cells) == 0 || s.cells[len(s.cells)-1].End <= m+1) {
+		if s.offer(b, p, m, DATE_TIME, 0.8) {
 			s.holdCell(Match{Start: m + 1, End: e, Type: DATE_TIME, Score: 0.8})
 		}
 		return
@@ -1451,7 +1451,7 @@ func basicStamp(w []byte, p, e0 int) int {
 // date ends at e, "*20230714*2021*": no anchor starts it, for a number of
 // four digits alone is as often a count or a code.
 func (s *Scanner) x12Time(w []byte, e int) {
-	if e < len(w) && w[e] == '*' && (len(s.cells) == 0 || s.cells[len(s.cells)-1].End <= e+1) {
+	if e < len(w) && w[e] == '*' {
 		if t := hhmmField(w, e+1); t > 0 {
 			s.holdCell(Match{Start: e + 1, End: t, Type: DATE_TIME, Score: 0.8})
 		}

@@ -320,9 +320,14 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 	return dst
 }
 
-// holdCell keeps a match found in a table's cell at a row's start, until
-// the scan reaches it.
+// holdCell keeps a match found ahead of the scan, where no anchor starts
+// it (a table's cell at a row's start, a time after '-'), until the scan
+// reaches it. Held matches are kept in order: one that starts inside or
+// before the last one held is dropped.
 func (s *Scanner) holdCell(m Match) {
+	if n := len(s.cells); n > 0 && s.cells[n-1].End > m.Start {
+		return
+	}
 	if len(s.cells) == 0 {
 		s.cellAt = m.Start
 	}
@@ -390,7 +395,7 @@ func (s *Scanner) accessKey(b *best, w []byte, blo, lo int, dst []Match) (int, [
 		dst = append(dst, b2.m)
 		s.last, p = b2.m.End, b2.m.End
 	} else if s.dates && p+10 <= len(w) && w[p] == '/' && w[p+9] == '/' && digitsEnd(w, p+1) == p+9 &&
-		validDate(num(w[p+1:p+5]), num(w[p+5:p+7]), num(w[p+7:p+9])) && (len(s.cells) == 0 || s.cells[len(s.cells)-1].End <= p+1) {
+		validDate(num(w[p+1:p+5]), num(w[p+5:p+7]), num(w[p+7:p+9])) {
 		// A SigV4 credential's scope: AKIA.../20250216/eu-west-1/s3/aws4_request;
 		// no anchor starts a date after '/'.
 		s.holdCell(Match{Start: p + 1, End: p + 9, Type: DATE_TIME, Score: 0.8})
