@@ -2,9 +2,9 @@
 // text: precision, recall and F1 per entity type, at a confidence
 // threshold, and what a user of the redaction would notice: partial
 // redactions and hard negatives hit. By default the text is the synthetic
-// corpus; with -heldout, -heldout2 ... -heldout5 it is one of the
+// corpus; with -heldout, -heldout2 ... -heldout6 it is one of the
 // hand-written held-out sets, formats and contexts the generator does not
-// produce (the fifth is the one the detector was not tuned on).
+// produce (the sixth is the one the detector was not tuned on).
 //
 //	go run ./transforms/redact/cmd/pii-accuracy -size 16777216 -seed 1
 //	go run ./transforms/redact/cmd/pii-accuracy -heldout -misses 5
@@ -12,6 +12,7 @@
 //	go run ./transforms/redact/cmd/pii-accuracy -heldout3 -misses 5
 //	go run ./transforms/redact/cmd/pii-accuracy -heldout4 -misses 5
 //	go run ./transforms/redact/cmd/pii-accuracy -heldout5 -misses 5
+//	go run ./transforms/redact/cmd/pii-accuracy -heldout6 -misses 5
 //	go run ./transforms/redact/cmd/pii-accuracy -size 268435456 -out dense.txt
 package main
 
@@ -34,6 +35,7 @@ func main() {
 	heldout3 := flag.Bool("heldout3", false, "measure on the third held-out set, written after the detector was tuned on the first two")
 	heldout4 := flag.Bool("heldout4", false, "measure on the fourth held-out set, written after the detector was tuned on the first three")
 	heldout5 := flag.Bool("heldout5", false, "measure on the fifth held-out set, written after the detector was tuned on the first four")
+	heldout6 := flag.Bool("heldout6", false, "measure on the sixth held-out set, written after the detector was tuned on the first five")
 	threshold := flag.Float64("threshold", 0.5, "confidence threshold")
 	misses := flag.Int("misses", 0, "print up to this many false positives and negatives per type")
 	out := flag.String("out", "", "also write the text measured to this file (a benchmark input)")
@@ -44,6 +46,8 @@ func main() {
 		err error
 	)
 	switch {
+	case *heldout6:
+		doc, err = corpus.HeldOut6()
 	case *heldout5:
 		doc, err = corpus.HeldOut5()
 	case *heldout4:
@@ -76,6 +80,9 @@ func main() {
 		ev.NegTouched, ev.Negatives, 100*float64(ev.NegTouched)/float64(max(1, ev.Negatives)), ev.ProseTouched, ev.Prose)
 	for _, m := range corpus.Misses(doc, found, *misses) {
 		fmt.Println(m)
+	}
+	for _, t := range ev.NegSeen[:min(len(ev.NegSeen), *misses)] {
+		fmt.Printf("NEG %q\n", t)
 	}
 }
 

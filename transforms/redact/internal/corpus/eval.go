@@ -38,8 +38,10 @@ type Eval struct {
 	// tokens that look like PII (four digits or more, a long mix of
 	// letters and digits, an '@' or "://").
 	Negatives int
-	// NegTouched is how many of those tokens a match touches.
+	// NegTouched is how many of those tokens a match touches, and
+	// NegSeen the first few of them, to say which.
 	NegTouched int
+	NegSeen    []string
 	// Prose is how many lines of prose (no label, no digit, five words or
 	// more) the text holds, and ProseTouched how many a match touches.
 	Prose, ProseTouched int
@@ -120,6 +122,9 @@ func Evaluate(doc Doc, found []detect.Match) Eval {
 			ev.Negatives++
 			if anyTrue(matched[s:e]) {
 				ev.NegTouched++
+				if len(ev.NegSeen) < 100 {
+					ev.NegSeen = append(ev.NegSeen, string(data[s:e]))
+				}
 			}
 		}
 		i = j
