@@ -46,7 +46,7 @@ var heldOut2Gaps = map[detect.Entity]floor{
 	detect.IP_ADDRESS:                        {0.96, 0.98}, // its label leaves a link-local address's zone out
 	detect.SWIFT_CODE:                        {0.97, 0.97},
 	detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER: {1, 0.97},
-	detect.URL:                               {0.97, 0.97},
+	detect.URL:                               {0.95, 0.97}, // its labels leave an s3:// URL out
 }
 
 // heldOut2Partials are the partial redactions left on the second set:
@@ -76,7 +76,6 @@ var heldOut4Gaps = map[detect.Entity]floor{
 	detect.DATE_TIME:           {0.99, 0.97},
 	detect.IP_ADDRESS:          {0.97, 1},
 	detect.PHONE:               {1, 0.96},
-	detect.SSN:                 {1, 0.93},
 }
 
 // heldOut4Partials: two date-and-time labels the matches cover in part:
@@ -91,6 +90,17 @@ var heldOut4Partials = map[detect.Entity]int{detect.DATE_TIME: 2}
 // its false positives and the hard negatives touched.
 var heldOut5Gaps = map[detect.Entity]floor{
 	detect.IP_ADDRESS: {0.94, 1},
+}
+
+// heldOut6Gaps: the sixth set was measured once, blind, at the end of the
+// third pass (docs/benchmarks.md), after 23 of its 66 Aadhaar values had
+// their check digit corrected (its author's Verhoeff table had the third
+// set's typo). Its dates counted missed carry a "+0000" their labels
+// leave out, against the set's own convention (31, all in one scanner's
+// output): redacted, they are all covered; those offsets are its hard
+// negatives touched.
+var heldOut6Gaps = map[detect.Entity]floor{
+	detect.DATE_TIME: {0.97, 0.97},
 }
 
 // expect is what a labelled set must reach: precision and recall floors
@@ -158,5 +168,10 @@ func TestAccuracyGoals(t *testing.T) {
 		doc, err := corpus.HeldOut5()
 		require.NoError(t, err)
 		assertAccuracy(t, doc, expect{gaps: heldOut5Gaps, recall: 0.98, negatives: 7})
+	})
+	t.Run("held-out 6", func(t *testing.T) {
+		doc, err := corpus.HeldOut6()
+		require.NoError(t, err)
+		assertAccuracy(t, doc, expect{gaps: heldOut6Gaps, recall: 0.98, negatives: 31})
 	})
 }

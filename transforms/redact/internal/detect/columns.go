@@ -38,8 +38,11 @@ type header struct {
 	// print them.
 	indented bool
 	// ruled: a fixed-width header with a rule under it, whose rows need
-	// not line up with it.
-	ruled bool
+	// not line up with it. right: an unruled one whose rows end each
+	// field where its column's name ends (pandas prints a frame so), at
+	// the offsets in ends.
+	ruled, right bool
+	ends         [maxCols]uint16
 	// sql: the column list of an SQL INSERT; its rows are the value
 	// tuples on the lines after it, '(' first, fields quoted with '\''.
 	sql bool
@@ -191,6 +194,11 @@ func (s *Scanner) column(w []byte, lo, p int) ([]byte, bool) {
 	}
 	var col int
 	switch {
+	case h.fixed && h.right:
+		at := utf8.RuneCount(w[r.st:p])
+		for col+1 < h.n && int(h.ends[col]) <= at {
+			col++
+		}
 	case h.fixed:
 		at := utf8.RuneCount(w[r.st:p])
 		for col+1 < h.n && int(h.cols[col+1]) <= at {
@@ -314,9 +322,7 @@ func (s *Scanner) lineStart(w []byte, i int) {
 		i += 2 // a header written as a comment: # calling_number,called_number,...
 	}
 	if i < len(w) && w[i] == ' ' && !indentedHeader(w, i) {
-		if i+2 < len(w) && (w[i+1] != ' ' || w[i+2] != ' ') {
-			readFixedHeader(&s.hdr, w, i) // indented by one or two spaces, lined up with its first row
-		}
+		readFixedHeader(&s.hdr, w, i) // indented, lined up with its first row (pandas indents a frame's header)
 		return
 	}
 	if i+12 < len(w) && w[i]|0x20 == 'i' && bytes.EqualFold(w[i:i+12], []byte("insert into ")) {
@@ -328,6 +334,20 @@ func (s *Scanner) lineStart(w []byte, i int) {
 			readFixedHeader(&s.hdr, w, i)
 		}
 	}
+}
+
+// idColumn reports whether p is in a table's column named for an
+// identifier: id, tag_id, ref, account.
+func (s *Scanner) idColumn(w []byte, lo, p int) bool {
+	name, ok := s.column(w, lo, p)
+	if !ok || len(name) < 2 {
+		return false
+	}
+	n := len(name)
+	tail := func(t string) bool {
+		return n >= len(t) && bytes.EqualFold(name[n-len(t):], []byte(t)) && (n == len(t) || !isAlpha(name[n-len(t)-1]))
+	}
+	return tail("id") || tail("ref") || tail("account") || tail("acct")
 }
 
 // wholeCell reports whether [p, e) is the whole of a cell of the current
@@ -485,13 +505,19 @@ func readFixedHeader(h *header, w []byte, i int) bool {
 		copy(tmp.names[tmp.n][:], name)
 		tmp.lens[tmp.n] = uint8(len(name))
 		tmp.cols[tmp.n] = uint16(utf8.RuneCount(line[:st])) // columns line up in characters
+		tmp.ends[tmp.n] = tmp.cols[tmp.n] + uint16(utf8.RuneCount(name))
 		tmp.n++
 		for k < len(line) && line[k] == ' ' {
 			k++
 		}
 	}
-	if tmp.n < 3 || !ruled && !alignedRow(&tmp, next) {
+	if tmp.n < 3 {
 		return false
+	}
+	if !ruled && !alignedRow(&tmp, next) {
+		if tmp.right = true; !alignedRow(&tmp, next) {
+			return false
+		}
 	}
 	tmp.ruled = ruled
 	*h = tmp
@@ -518,9 +544,23 @@ func columnGap(w []byte, i int) bool {
 }
 
 // alignedRow reports whether every field of the line row starts where
-// its column's name does in h, after a space: a fixed-width table's first
-// row under a header with no rule.
+// its column's name does in h, after a space (or, in a right-aligned
+// table, ends where it ends, before a space): a fixed-width table's row
+// under a header with no rule.
 func alignedRow(h *header, row []byte) bool {
+	if h.right {
+		for k := range h.n {
+			c := runeIndex(row, int(h.ends[k])-1)
+			if c < 0 || c >= len(row) || row[c] == ' ' {
+				return false
+			}
+			_, size := utf8.DecodeRune(row[c:])
+			if c+size < len(row) && row[c+size] != ' ' && row[c+size] != '\r' {
+				return false
+			}
+		}
+		return true
+	}
 	for k := range h.n {
 		c := runeIndex(row, int(h.cols[k]))
 		if c < 0 || c >= len(row) || c > 0 && row[c-1] != ' ' || row[c] == ' ' {

@@ -7,12 +7,13 @@ package detect
 // camelCase ("aws_secret_access_key", "SecretAccessKey").
 var (
 	ctxSSN     = words("ssn", "social security", "social sec", "ss#", "ss #")
-	ctxITIN    = words("itin", "taxpayer", "tax id", "tin")
+	ctxITIN    = words("itin", "taxpayer", "tax id", "tax_id", "taxid", "tin")
 	ctxSIN     = words("sin", "s.i.n", "social insurance", "insurance number", "nas", "assurance sociale")
 	ctxRouting = words("routing", "aba", "rtn", "transit", "bank")
 	ctxPhone   = words("phone", "tel", "telephone", "mobile", "cell", "fax", "call", "contact", "ph", "msisdn",
 		"calling", "called", "caller", "callee",
-		"mob", "móvil", "movil", "teléfono", "telefono", "tlf", "telefon", "handy", "mobil", "portable", "téléphone", "celular")
+		"mob", "móvil", "movil", "teléfono", "telefono", "tlf", "telefon", "handy", "mobil", "portable", "téléphone", "celular",
+		"contacto", "telefone", "telemóvel", "telemovel")
 	ctxNHS     = words("nhs", "health service", "nhs number")
 	ctxAadhaar = words("aadhaar", "aadhar", "uid", "uidai")
 	ctxCard    = words("card", "visa", "mastercard", "amex", "credit", "debit", "cc", "pan")

@@ -277,6 +277,23 @@ func TestPositives(t *testing.T) {
 		{"GS*BE*SENDER*RECEIVER*20230714*2021*7189*X*005010X220A1~", detect.DATE_TIME, "2021"},
 		{"createTimestamp: 20240916200010Z\n", detect.DATE_TIME, "20240916200010Z"},
 		{`"+353 1 233 3274","01 412 5478"`, detect.PHONE, "01 412 5478"},
+		// From the sixth set: a NI number typed in lower case and spaced,
+		// a BIC as a JSON value, an ITIN under tax_id, Brazil's mobile
+		// with a space, Portugal's fixed line and Ireland's mobile with
+		// a label, s3:// URLs, an IPv4-mapped address with its port, a
+		// secret key with a '+' after its first letters, SWIFT's value
+		// date in JSON, Portuguese weekdays.
+		{`"59197","Priya Evans","pj 104417 a","6846110"`, detect.UK_NATIONAL_INSURANCE_NUMBER, "pj 104417 a"},
+		{`{"iban":"NL45INGB2667934934","bic":"ingbnl2a"}`, detect.SWIFT_CODE, "ingbnl2a"},
+		{`{"tax_id":"967501365","phone":1}`, detect.US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER, "967501365"},
+		{`"mobile":"(48) 98678 8694"`, detect.PHONE, "(48) 98678 8694"},
+		{"Contacto: 234 183 500.", detect.PHONE, "234 183 500"},
+		{"Tel 085-0153363\n", detect.PHONE, "085-0153363"},
+		{"df = pd.read_parquet('s3://clinic-exports/patients/latest.parquet')", detect.URL, "s3://clinic-exports/patients/latest.parquet"},
+		{"haproxy[9111]: ::ffff:94.120.44.239:42762 [06", detect.IP_ADDRESS, "::ffff:94.120.44.239"},
+		{"matched secret rb+Qa+KvKxr7PGJ56iZ54wV9p+eMN+6gDk0Sb/Oo (entropy", detect.AWS_SECRET_KEY, "rb+Qa+KvKxr7PGJ56iZ54wV9p+eMN+6gDk0Sb/Oo"},
+		{`{"20":"FT5510805145","32A":"241016USD12194,4"}`, detect.DATE_TIME, "241016"},
+		{"Marcação: terça-feira, 1 de julho de 2025, às 16:00. Contacto", detect.DATE_TIME, "terça-feira, 1 de julho de 2025, às 16:00"},
 		// X12's qualifiers say what an element is.
 		{"PER*IC*JOHN SMITH*TE*6175551234*EM*js@x.com~", detect.PHONE, "6175551234"},
 		{"REF*SY*512345678~", detect.SSN, "512345678"},
@@ -379,6 +396,16 @@ func TestNearMisses(t *testing.T) {
 	// a date are a time only in an X12 segment; a SIN's three groups are
 	// no Dublin number.
 	for _, s := range []string{"ratio 3:1-2:0", "QTY*123456*7890*x~", "SIN 015 916 525", "ref 09-2741866"} {
+		assert.Empty(t, find(all, s), "%q", s)
+	}
+	// A version dated as IAM and API schemas date it is no date; a
+	// Message-ID logged inline is no address; a number under its own
+	// label is not a phone's; an id column's numbers are ids.
+	for _, s := range []string{
+		`{"Version": "2012-10-17", "Statement": []}`, `{"SchemaVersion":"2018-10-08"}`, "apiVersion: 2024-01-01",
+		"qmgr: message-id=<852129036273.692c2300cc@smtp.riverbend-motors.com>",
+		"Tel: x\nPO number: 9921186444", "txn,tag_id,amount\n1,082-71290944,1.97\n", "sku 241016ABC1", "lot 234 183 500",
+	} {
 		assert.Empty(t, find(all, s), "%q", s)
 	}
 	// A record's date may end the input (no separator after it).
@@ -573,6 +600,8 @@ func sample(r *rand.Rand, n int) []byte {
 		"be05 7680 1988 3923 / bic gkccbebb ",
 		"ISA*00*ZZ*230714*2021*^*0~", "Credential=AKIAIOSFODNN7EXAMPLE/20250216/x ", "\"18:28-20:59\" ",
 		"\nINSERT INTO t (id, ssn) VALUES\n  (1, '512345678'),\n", "\nSSN         LAST NAME       DOB\n289929771   MOREAU          19711227\n",
+		"\n   patient_id   nhs_number\n0     P702739   9434765919\n", "rb+Qa+KvKxr7PGJ56iZ54wV9p+eMN+6gDk0Sb/Oo ", "pj 104417 a ",
+		"::ffff:94.120.44.239:42762 ", "\"32A\":\"241016USD12194,4\" ",
 	}
 	var b bytes.Buffer
 	for b.Len() < n {
@@ -757,6 +786,12 @@ func TestTableColumns(t *testing.T) {
 		"name\tsin\tx\nAnn\t046454286\t1\n"
 	assert.Equal(t, []found{{detect.SSN, "289929771"}, {detect.DATE_TIME, "19711227"}, {detect.SSN, "733325326"},
 		{detect.DATE_TIME, "19810131"}, {detect.CA_SOCIAL_INSURANCE_NUMBER, "046454286"}}, find(all, unruled))
+	// pandas prints a frame right-aligned, its header indented.
+	frame := "   patient_id           name    nhs_number\n" +
+		"0     P702739   Harry Hughes    9434765919\n" +
+		"1     P578780  Freya Roberts  943 476 5919\n"
+	assert.Equal(t, []found{{detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER, "9434765919"}, {detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER, "943 476 5919"}},
+		find(detect.Config{Types: detect.SetOf(detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER), Threshold: 0.5}, frame))
 	indented := "  client  taxpayer_id  routing\n  T-0301  512345678    021000021\n"
 	assert.Equal(t, []found{{detect.SSN, "512345678"}, {detect.BANK_ROUTING, "021000021"}}, find(all, indented))
 	// A blank line ends psql's table: its columns name nothing after it.

@@ -131,6 +131,18 @@ func (s *Scanner) secret(b *best, w []byte, p, lo int) {
 // when no label names it.
 const secretGap = 64
 
+// keyAroundPlus tries a secret key that holds the '+' at p and starts
+// before it in lower case, where no anchor stops: rb+Qa+KvKx....
+func (s *Scanner) keyAroundPlus(b *best, w []byte, p, lo int) {
+	st := p
+	for st > max(lo, s.last) && p-st < 40 && isB64(w[st-1]) {
+		st--
+	}
+	if st < p && (st == 0 || !isB64(w[st-1])) && keyLength(w, st) {
+		s.secret(b, w, st, lo)
+	}
+}
+
 // secretNear looks for a secret key that starts within secretGap bytes
 // after an access key id that ends at i, on the same line: an access key
 // id is the label of its secret ("(key AKIA..., secret qsJG...)", "keys
@@ -563,6 +575,10 @@ func (s *Scanner) hexColon(b *best, w []byte, p, lo int) {
 		e--
 		a, err = netip.ParseAddr(string(w[p:e]))
 	}
+	if c := bytes.LastIndexByte(w[p:e], ':'); err != nil && c > 0 && bytes.IndexByte(w[p:p+c], '.') > 0 && digitsEnd(w, p+c+1) == e {
+		e = p + c // an IPv4-mapped address and its port: ::ffff:94.120.44.239:42762
+		a, err = netip.ParseAddr(string(w[p:e]))
+	}
 	if err != nil || !a.Is6() || e-p < 3 {
 		return
 	}
@@ -605,6 +621,11 @@ func (s *Scanner) bareMAC(b *best, w []byte, p, lo int) {
 func messageID(w []byte, lo, i, j int) bool {
 	if i == 0 || w[i-1] != '<' || j >= len(w) || w[j] != '>' {
 		return false
+	}
+	for _, h := range [...]string{"message-id=<", "msgid=<"} { // as Postfix and others log it
+		if i >= lo+len(h) && bytes.EqualFold(w[i-len(h):i], []byte(h)) {
+			return true
+		}
 	}
 	ls := bytes.LastIndexByte(w[lo:i], '\n') + 1 + lo
 	if ls == lo && lo > 0 {
@@ -724,10 +745,10 @@ func (s *Scanner) url(b *best, w []byte, p, blo int) {
 		return
 	}
 	i := p
-	for i > blo && p-i < 10 && isAlpha(w[i-1]) {
-		i--
+	for i > blo && p-i < 10 && (isAlpha(w[i-1]) || isDigit(w[i-1])) {
+		i-- // a scheme: letters, and digits after the first (s3)
 	}
-	if i == p || (i > 0 && (isWord(w[i-1]) || w[i-1] == '.' || w[i-1] == '-')) {
+	if i == p || !isAlpha(w[i]) || (i > 0 && (isWord(w[i-1]) || w[i-1] == '.' || w[i-1] == '-')) {
 		return
 	}
 	var sch [10]byte
@@ -946,8 +967,8 @@ func (s *Scanner) parenBrazil(b *best, w []byte, p, lo int) {
 		i++
 	}
 	j := digitsEnd(w, i)
-	if n := j - i; n != 4 && n != 5 || j+5 > len(w) || w[j] != '-' || digitsEnd(w, j+1) != j+5 || !wordEnd(w, j+5) || w[p+1] == '0' {
-		return
+	if n := j - i; n != 4 && n != 5 || j+5 > len(w) || w[j] != '-' && w[j] != ' ' || digitsEnd(w, j+1) != j+5 || !wordEnd(w, j+5) || w[p+1] == '0' {
+		return // (21) 98765-4321, (48) 98678 8694
 	}
 	s.offer(b, p, j+5, PHONE, s.ctxScore(w, lo, p, 0.8, 0.95, ctxPhone))
 }

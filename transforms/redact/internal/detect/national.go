@@ -94,8 +94,8 @@ func (s *Scanner) national(b *best, w []byte, p, lo int, g *groups) {
 			return // written as North America writes, 011-555-1234: not a trunk 0
 		}
 		d := g.digits(w, k, &dbuf)
-		if zeroSub && len(d) != 11 && !(d[1] == '4' && len(d) == 10) {
-			continue
+		if zeroSub && len(d) != 11 && !((d[1] == '4' || d[1] == '8') && len(d) == 10) {
+			continue // (ten digits: Australia's 04 and Ireland's 08 mobiles, 085-0153363)
 		}
 		if len(d) == 9 && k == 3 && g.len(0) == 2 && g.len(1) == 3 && sep == ' ' && (d[1] == '1' || d[1] == '2') {
 			// Dublin's 01 and Brussels' 02, then seven digits grouped
@@ -108,7 +108,10 @@ func (s *Scanner) national(b *best, w []byte, p, lo int, g *groups) {
 			if k > 2 {
 				score = 0.7 // the subscriber number grouped too
 			}
-			s.offer(b, p, g.e[k-1], PHONE, s.ctxScore(w, lo, p, score, 0.95, ctxPhone))
+			if score = s.ctxScore(w, lo, p, score, 0.95, ctxPhone); score < 0.95 && s.idColumn(w, lo, p) {
+				return // a table's tag_id, ref or account column holds numbers of this shape too
+			}
+			s.offer(b, p, g.e[k-1], PHONE, score)
 			return
 		}
 	}
@@ -131,7 +134,9 @@ func (s *Scanner) noTrunk(b *best, w []byte, p, lo int, g *groups) {
 		}
 		return
 	}
-	if w[p] >= '6' && (g.token(w, " ", 3, 3, 3) || g.token(w, " ", 3, 2, 2, 2) || g.token(w, " ", 2, 3, 2, 2)) {
+	if (w[p] >= '6' || w[p] == '2' && g.len(0) == 3) && (g.token(w, " ", 3, 3, 3) || g.token(w, " ", 3, 2, 2, 2) || g.token(w, " ", 2, 3, 2, 2)) {
+		// Spain's and Portugal's nine digits (Portugal's fixed lines
+		// start with 2: 234 183 500), only with a label.
 		e := g.e[2]
 		if g.n > 3 && g.len(1) != 3 || g.len(0) == 2 {
 			e = g.e[3]

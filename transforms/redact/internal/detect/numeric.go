@@ -179,6 +179,8 @@ func loneNumber(w []byte, p int) bool {
 		return i-p < 9
 	case i-p >= 9 || (c == ' ' || c == '/') && i-p <= 2 || joined(w, i):
 		return false
+	case c == ' ' && i-p == 6 && p >= 3 && w[p-1] == ' ' && isLower(w[p-2]):
+		return false // perhaps a NI number typed in lower case: pj 104417 a
 	}
 	return true
 }
@@ -267,6 +269,10 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 			}
 			if g.len(0) <= 2 && dates && isUpper(w[e0]) {
 				s.compactDate(b, w, p, e0, lo)
+			}
+			if g.len(0) == 6 && dates && e0+4 <= len(w) && isDigit(w[e0+3]) && currency(w[e0:e0+3]) &&
+				validDate(2000+num(w[p:p+2]), num(w[p+2:p+4]), num(w[p+4:p+6])) {
+				s.offer(b, p, e0, DATE_TIME, 0.8) // SWIFT's value date, currency and amount: 241016USD12194,4
 			}
 			if g.len(0) <= 2 && w[e0] == 'h' && dates {
 				if t := frenchClock(w, p); t > 0 && t-p >= 4 {
@@ -402,7 +408,7 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 	if g.n >= 2 && (w[p] == '0' || w[p] >= '6' && l0 == 5) {
 		s.national(b, w, p, lo, g)
 	}
-	if g.n >= 3 && (l0 == 2 || l0 == 3 && w[p] >= '6') {
+	if g.n >= 3 && (l0 == 2 || l0 == 3 && (w[p] >= '6' || w[p] == '2')) {
 		s.noTrunk(b, w, p, lo, g)
 	}
 	s.card(b, w, p, lo, g)
@@ -482,6 +488,9 @@ func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
 			score := float32(0.85)
 			if !x12Qualified(w, p, "TEFXCPHPWPBN") {
 				score = s.ctxScore(w, lo, p, 0.35, 0.85, ctxPhone)
+			}
+			if score > 0.35 && labelledOther(w, lo, p) && !s.labelIs(w, lo, p, ctxPhone) {
+				score = 0.35 // its own label says what it is: "PO number: 9921186444"
 			}
 			s.offer(b, p, e, PHONE, score)
 		}
@@ -630,6 +639,27 @@ func (s *Scanner) ipv4(b *best, w []byte, p, lo int, g *groups) {
 // wildcard mask (0 first, zeros then ones: 0.0.0.255), or 0.0.0.0, the
 // default route. (A network written with its prefix, 10.42.0.0/16, stays
 // an address.)
+// currency reports whether c is the ISO 4217 code of a currency payments
+// are often made in.
+func currency(c []byte) bool {
+	switch string(c) {
+	case "USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "NZD", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF",
+		"INR", "CNY", "HKD", "SGD", "ZAR", "BRL", "MXN", "AED", "SAR", "TRY", "KRW", "RON", "ILS", "THB":
+		return true
+	}
+	return false
+}
+
+// versionKey reports whether the key or label right before p names a
+// version: Version, SchemaVersion, apiVersion, api_version.
+func versionKey(w []byte, lo, p int) bool {
+	i := p
+	for k := 0; k < 4 && i > lo && bytesContain(" \":=", w[i-1]); k++ {
+		i--
+	}
+	return i-7 >= lo && bytes.EqualFold(w[i-7:i], []byte("version"))
+}
+
 // versionWord reports whether a lower-case word labels a version, which
 // may have an IPv4 address's shape: firmware 1.18.4.1.
 func versionWord(word []byte) bool {
@@ -683,7 +713,9 @@ func (s *Scanner) dateSpan(b *best, w []byte, p, e, lo int, score float32) {
 			}
 		case ',':
 			if w[e+1] == ' ' {
-				te = clockAt(w, e+2)
+				if te = clockAt(w, e+2); te == 0 {
+					te = atClock(w, e+2) // "1 de julho de 2025, às 16:00"
+				}
 			}
 		}
 		if te > 0 && wordEnd(w, te) {
@@ -692,6 +724,9 @@ func (s *Scanner) dateSpan(b *best, w []byte, p, e, lo int, score float32) {
 	}
 	if !wordEnd(w, e) {
 		return
+	}
+	if e-p == 10 && p > 0 && (w[p-1] == '"' || w[p-1] == ' ') && versionKey(w, lo, p) {
+		return // "Version": "2012-10-17", as IAM policies and API schemas date their version
 	}
 	if score < s.thr {
 		// Only worth the context search when it decides the match.
@@ -801,8 +836,11 @@ func (s *Scanner) weekdayBefore(w []byte, p, lo int) int {
 		i-- // "Tue., 3 June", "mar. 29 juil.", "Di., 29. Juli"
 	}
 	j := i
-	for j > lo && i-j < 14 && (isAlpha(w[j-1]) || w[j-1] >= 0x80) {
-		j--
+	for j > lo && i-j < 14 && (isAlpha(w[j-1]) || w[j-1] >= 0x80 || w[j-1] == '-') {
+		j-- // (Portuguese weekdays hold a '-': terça-feira)
+	}
+	for j < i && w[j] == '-' {
+		j++
 	}
 	if n := i - j; n < 2 || j > 0 && isWord(w[j-1]) {
 		return p
@@ -831,6 +869,7 @@ var foreignWeekdays = strings.Fields(`lundi mardi mercredi jeudi vendredi samedi
 	montag dienstag mittwoch donnerstag freitag samstag sonntag
 	lunes martes miércoles miercoles jueves viernes sábado sabado domingo mié jue vie sáb sab dom
 	lunedì martedì mercoledì giovedì venerdì sabato domenica lunedi martedi mercoledi giovedi venerdi gio
+	segunda-feira terça-feira terca-feira quarta-feira quinta-feira sexta-feira
 	maandag dinsdag woensdag donderdag vrijdag zaterdag zondag`)
 
 // foreignWeekday reports whether name is a weekday of foreignWeekdays, or

@@ -262,8 +262,8 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		case tAt:
 			s.email(&b, w, p, blo)
 		case tColon:
-			if s.swifts && p >= 3 && (w[p-1]|0x20 == 't' || w[p-1]|0x20 == 'c') {
-				s.swiftAfterLabel(&b, w, p, ctxLo) // swift: qiqjiecjo9n, bic: hyqldew3
+			if s.swifts && p >= 3 && (w[p-1]|0x20 == 't' || w[p-1]|0x20 == 'c' || w[p-1] == '"' && (w[p-2]|0x20 == 't' || w[p-2]|0x20 == 'c')) {
+				s.swiftAfterLabel(&b, w, p, ctxLo) // swift: qiqjiecjo9n, bic: hyqldew3, "bic":"ingbnl2a"
 			}
 			if !b.ok && !quietColon(w, p) {
 				// (A SWIFT MT tag ends in a digit or a capital of hex.)
@@ -282,6 +282,9 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			s.parenPhone(&b, w, p, ctxLo)
 		case tPlus:
 			s.e164(&b, w, p, ctxLo)
+			if !b.ok && p > 0 && isB64(w[p-1]) && s.types.Has(AWS_SECRET_KEY) {
+				s.keyAroundPlus(&b, w, p, ctxLo)
+			}
 		case tDot:
 			s.www(&b, w, p, blo)
 		}

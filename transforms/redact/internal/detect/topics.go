@@ -150,6 +150,14 @@ func labelledOther(w []byte, lo, p int) bool {
 }
 
 // topicScore is base, or raised when t is the topic at p.
+// labelIs reports whether the label right before p ("phone: ",
+// "tel=") is one of words.
+func (s *Scanner) labelIs(w []byte, lo, p int, words *wordSet) bool {
+	var lw [16]byte
+	l := lastWord(w, lo, p, &lw)
+	return len(l) > 0 && contextDistance(l, 0, len(l), len(l), words) >= 0
+}
+
 func (s *Scanner) topicScore(t Entity, p int, base, raised float32) float32 {
 	if base < raised && s.topic(t, p) {
 		return raised
