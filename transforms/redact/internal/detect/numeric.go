@@ -162,6 +162,12 @@ func loneNumber(w []byte, p int) bool {
 	if i == len(w) {
 		return i-p < 9
 	}
+	if c := w[i]; class[c]&cNumTail == 0 {
+		// Most numbers end at a ',', a quote or a line's end: only their
+		// length decides.
+		n := i - p
+		return n < 9 && !(n == 8 && (w[p] == '2' && w[p+1] == '0' || w[p] == '1' && w[p+1] == '9'))
+	}
 	switch c := w[i]; {
 	case c == ':' || c == '-' || isAlpha(c) || c == 0xe5 && i-p == 4 || c == '*' && i-p == 6: // 0xe5: 年, a year in Chinese or Japanese; '*': X12's yymmdd
 		return false
@@ -725,7 +731,7 @@ func (s *Scanner) dateSpan(b *best, w []byte, p, e, lo int, score float32) {
 	if !wordEnd(w, e) {
 		return
 	}
-	if e-p == 10 && p > 0 && (w[p-1] == '"' || w[p-1] == ' ') && versionKey(w, lo, p) {
+	if e-p == 10 && p > 1 && (w[p-1] == '"' || w[p-1] == ' ') && bytesContain("\":= ", w[p-2]) && versionKey(w, lo, p) {
 		return // "Version": "2012-10-17", as IAM policies and API schemas date their version
 	}
 	if score < s.thr {

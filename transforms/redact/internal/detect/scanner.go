@@ -476,6 +476,10 @@ const (
 	// byte order mark's first byte, the '#' of a commented header, or the
 	// space of psql's.
 	cLineStart
+	// cNumTail may join a number to more after it, or make a short one
+	// worth a look (loneNumber): letters, ':', '-', '.', ' ', '/', '*'
+	// and 年's first byte.
+	cNumTail
 )
 
 var (
@@ -522,6 +526,9 @@ func init() {
 		}
 		if k&(cUpper|cLower) != 0 || bytesContain("\",\t;| \xef#", b) {
 			k |= cLineStart
+		}
+		if k&(cUpper|cLower) != 0 || bytesContain(":-. /*\xe5", b) {
+			k |= cNumTail
 		}
 		// A ',' may stand in a URL, but in text, and in CSV above all,
 		// it ends one far more often than it is part of one.
