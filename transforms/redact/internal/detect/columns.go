@@ -376,8 +376,11 @@ func (s *Scanner) readInsert(w []byte, i int) {
 	}
 	line := w[i : i+e]
 	open, close := bytes.IndexByte(line, '('), bytes.IndexByte(line, ')')
-	values := bytes.Index(bytes.ToLower(line), []byte("values"))
-	if open < 0 || close < open || values < close {
+	values := close + 1
+	for values+6 <= len(line) && !bytes.EqualFold(line[values:values+6], []byte("values")) {
+		values++
+	}
+	if open < 0 || close < open || values+6 > len(line) {
 		return
 	}
 	var tmp header

@@ -357,8 +357,8 @@ func (s *Scanner) bicAfter(w []byte, i int) {
 		switch {
 		case c == 'b' && w[j+1]|0x20 == 'i' && w[j+2]|0x20 == 'c':
 			k = j + 3
-		case c == 's' && j+5 < end && string(bytes.ToLower(w[j:j+5])) == "swift":
-			if k = j + 5; k+4 < end && w[k] == '/' && string(bytes.ToLower(w[k+1:k+4])) == "bic" {
+		case c == 's' && j+5 < end && bytes.EqualFold(w[j:j+5], []byte("swift")):
+			if k = j + 5; k+4 < end && w[k] == '/' && bytes.EqualFold(w[k+1:k+4], []byte("bic")) {
 				k += 4
 			}
 		default:
