@@ -103,6 +103,19 @@ var heldOut6Gaps = map[detect.Entity]floor{
 	detect.DATE_TIME: {0.97, 0.97},
 }
 
+// heldOut7Gaps: the seventh set was measured once, blind, at the end of
+// the third pass (docs/benchmarks.md); what is left after the fixes its
+// misses led to: BAI2, EDIFACT UNB and ISO 8583 dates, a Chinese month
+// and day, dates in file names, DICOM's patient ids (NHS numbers with no
+// context), two secret keys listed with no label, a BAI2 reference taken
+// for a routing number.
+var heldOut7Gaps = map[detect.Entity]floor{
+	detect.AWS_SECRET_KEY:                    {1, 0.96},
+	detect.BANK_ROUTING:                      {0.96, 1},
+	detect.DATE_TIME:                         {0.99, 0.96},
+	detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER: {1, 0.94},
+}
+
 // expect is what a labelled set must reach: precision and recall floors
 // per type, where they differ from the goals, at most this many partial
 // redactions per type and hard negatives touched.
@@ -173,5 +186,10 @@ func TestAccuracyGoals(t *testing.T) {
 		doc, err := corpus.HeldOut6()
 		require.NoError(t, err)
 		assertAccuracy(t, doc, expect{gaps: heldOut6Gaps, recall: 0.98, negatives: 31})
+	})
+	t.Run("held-out 7", func(t *testing.T) {
+		doc, err := corpus.HeldOut7()
+		require.NoError(t, err)
+		assertAccuracy(t, doc, expect{gaps: heldOut7Gaps, recall: 0.98, negatives: 2})
 	})
 }

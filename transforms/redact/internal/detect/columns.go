@@ -43,6 +43,9 @@ type header struct {
 	// the offsets in ends.
 	ruled, right bool
 	ends         [maxCols]uint16
+	// rightCol: in a table of mixed alignment (numbers right, text
+	// left), the columns whose fields end where their name ends.
+	rightCol [maxCols]bool
 	// sql: the column list of an SQL INSERT; its rows are the value
 	// tuples on the lines after it, '(' first, fields quoted with '\''.
 	sql bool
@@ -123,7 +126,7 @@ func readHeader(h *header, w []byte, i int) bool {
 	}
 	tmp.swift = -1
 	for k := range tmp.n {
-		if name := tmp.names[k][:tmp.lens[k]]; contextDistance(name, 0, len(name), len(name), ctxSWIFT) >= 0 {
+		if name := tmp.names[k][:tmp.lens[k]]; nameHas(name, ctxSWIFT) {
 			tmp.swift = k
 		}
 	}
@@ -189,8 +192,8 @@ func trimField(f []byte) []byte {
 // table or the row starts more than Lookback bytes before it (lo).
 func (s *Scanner) column(w []byte, lo, p int) ([]byte, bool) {
 	h, r := &s.hdr, s.row
-	if h.n == 0 || p < r.st || p >= r.e || r.st < lo {
-		return nil, false
+	if h.n == 0 || p < r.st || p >= r.e || h.fixed && r.st < lo {
+		return nil, false // (a fixed-width row's columns are counted from its start)
 	}
 	var col int
 	switch {
@@ -201,15 +204,28 @@ func (s *Scanner) column(w []byte, lo, p int) ([]byte, bool) {
 		}
 	case h.fixed:
 		at := utf8.RuneCount(w[r.st:p])
-		for col+1 < h.n && int(h.cols[col+1]) <= at {
-			col++
+		for col+1 < h.n && (!h.rightCol[col+1] && int(h.cols[col+1]) <= at || h.rightCol[col+1] && int(h.ends[col]) < at) {
+			col++ // (a column that end-aligns starts after the one before it)
 		}
 	case h.sql:
+		// Counted from the row's start: a line may hold several tuples.
+		if r.st < lo {
+			return nil, false
+		}
 		if col = sqlField(w[r.st:p]); col >= h.n {
 			return nil, false
 		}
+	case s.nb > 0:
+		for col < s.nb && s.bounds[col] < p {
+			col++
+		}
+	case r.st < lo:
+		return nil, false
 	default:
 		col = countOutsideQuotes(w[r.st:p], h.delim)
+	}
+	if col >= h.n {
+		return nil, false
 	}
 	return h.names[col][:h.lens[col]], true
 }
@@ -256,7 +272,7 @@ func (s *Scanner) ctxDistance(w []byte, lo, start, window int, ws *wordSet) int 
 	if !ok {
 		return contextDistance(w, lo, start, window, ws)
 	}
-	if contextDistance(name, 0, len(name), len(name), ws) >= 0 {
+	if nameHas(name, ws) {
 		return 0
 	}
 	return contextDistance(w, max(lo, s.row.st), start, window, ws)
@@ -266,7 +282,7 @@ func (s *Scanner) ctxDistance(w []byte, lo, start, window int, ws *wordSet) int 
 // bytes after i or at the end of the stream): the line is a row of the
 // current table, or ends it and may be the header of the next.
 func (s *Scanner) lineStart(w []byte, i int) {
-	s.row = span{}
+	s.row, s.nb = span{}, 0
 	if s.hdr.n > 0 && s.hdr.fixed {
 		// Every line is a row of a fixed-width table, but its rules,
 		// until a blank line or one that starts as markup does; under a
@@ -293,6 +309,7 @@ func (s *Scanner) lineStart(w []byte, i int) {
 		}
 		if e := bytes.IndexByte(w[j:], '\n'); e >= 0 && w[j] == '(' {
 			s.row = span{j + 1, j + e}
+			s.rowBounds(w)
 			return
 		}
 		s.hdr.n = 0
@@ -308,6 +325,7 @@ func (s *Scanner) lineStart(w []byte, i int) {
 			s.hdr.n = 0
 		} else if e, n := fields(w, i, s.hdr.delim); e >= 0 && n == s.hdr.n {
 			s.row = span{i, e}
+			s.rowBounds(w)
 			if s.hdr.swift >= 0 && s.swifts {
 				s.swiftCell(w, i, e)
 			}
@@ -397,6 +415,41 @@ func (s *Scanner) readInsert(w []byte, i int) {
 	s.hdr = tmp
 	if t := bytes.IndexByte(line[values:], '('); t >= 0 {
 		s.row = span{i + values + t + 1, i + e} // VALUES (42, 'Ann', ...) on the same line
+		s.rowBounds(w)
+	}
+}
+
+// rowBounds records where the fields of the current delimited row end,
+// as it starts: a cell far into a wide row (past Lookback) still has its
+// column. A delimiter between double quotes is no bound.
+func (s *Scanner) rowBounds(w []byte) {
+	h, r := &s.hdr, s.row
+	s.nb = 0
+	if h.fixed || h.sql || r.e-r.st <= Lookback {
+		return // (a short row's fields are counted from its start, which stays in reach)
+	}
+	line := w[r.st:r.e]
+	if bytes.IndexByte(line, '"') < 0 {
+		for i := 0; s.nb < maxCols; i++ {
+			k := bytes.IndexByte(line[i:], h.delim)
+			if k < 0 {
+				return
+			}
+			i += k
+			s.bounds[s.nb] = r.st + i
+			s.nb++
+		}
+		return
+	}
+	quoted := false
+	for i, c := range line {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case c == h.delim && !quoted && s.nb < maxCols:
+			s.bounds[s.nb] = r.st + i
+			s.nb++
+		}
 	}
 }
 
@@ -519,7 +572,10 @@ func readFixedHeader(h *header, w []byte, i int) bool {
 	}
 	if !ruled && !alignedRow(&tmp, next) {
 		if tmp.right = true; !alignedRow(&tmp, next) {
-			return false
+			tmp.right = false
+			if !mixedRow(&tmp, next, true) {
+				return false
+			}
 		}
 	}
 	tmp.ruled = ruled
@@ -551,6 +607,9 @@ func columnGap(w []byte, i int) bool {
 // table, ends where it ends, before a space): a fixed-width table's row
 // under a header with no rule.
 func alignedRow(h *header, row []byte) bool {
+	if h.mixed() {
+		return mixedRow(h, row, false)
+	}
 	if h.right {
 		for k := range h.n {
 			c := runeIndex(row, int(h.ends[k])-1)
@@ -567,6 +626,42 @@ func alignedRow(h *header, row []byte) bool {
 	for k := range h.n {
 		c := runeIndex(row, int(h.cols[k]))
 		if c < 0 || c >= len(row) || c > 0 && row[c-1] != ' ' || row[c] == ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+// mixed reports whether some of h's columns end-align and others not.
+func (h *header) mixed() bool {
+	for k := range h.n {
+		if h.rightCol[k] {
+			return true
+		}
+	}
+	return false
+}
+
+// mixedRow reports whether every field of row lines up with its column's
+// name at the start or at the end, as a report prints text left and
+// numbers right. With learn, it records which columns end-align.
+func mixedRow(h *header, row []byte, learn bool) bool {
+	for k := range h.n {
+		c := runeIndex(row, int(h.cols[k]))
+		left := c >= 0 && c < len(row) && (c == 0 || row[c-1] == ' ') && row[c] != ' '
+		r := runeIndex(row, int(h.ends[k])-1)
+		right := r >= 0 && r < len(row) && row[r] != ' '
+		if right {
+			_, size := utf8.DecodeRune(row[r:])
+			right = r+size == len(row) || row[r+size] == ' ' || row[r+size] == '\r'
+		}
+		switch {
+		case learn && left:
+			h.rightCol[k] = false
+		case learn && right:
+			h.rightCol[k] = true
+		case !learn && (h.rightCol[k] && right || !h.rightCol[k] && left):
+		default:
 			return false
 		}
 	}

@@ -18,7 +18,7 @@ var (
 	ctxAadhaar = words("aadhaar", "aadhar", "uid", "uidai")
 	ctxCard    = words("card", "visa", "mastercard", "amex", "credit", "debit", "cc", "pan")
 	ctxNINO    = words("nino", "national insurance", "ni number", "ni no", "nin")
-	ctxSWIFT   = words("swift", "bic", "bicfi", "anybic") // (and ISO 20022's tags)
+	ctxSWIFT   = words("swift", "bic", "bicfi", "anybic", "intermediary", "correspondent") // (and ISO 20022's tags)
 	ctxVIN     = words("vin", "vehicle", "chassis")
 	ctxDate    = words("dob", "birth", "born", "birthday", "date", "effective", "expiry", "expires", "issued",
 		"bday", "dtstart", "dtend", "due") // (vCard's and iCalendar's too)
@@ -59,6 +59,19 @@ func (s *Scanner) contextWithin(w []byte, lo, start, window int, words *wordSet)
 // contextDistance returns how many bytes before start the nearest of words
 // ends, or -1.
 func contextDistance(w []byte, lo, start, window int, ws *wordSet) int {
+	return wordDistance(w, lo, start, window, ws, false)
+}
+
+// nameHas reports whether a column's name holds one of ws, perhaps as a
+// plural (dependent_tins, phones): a column is named for what each of its
+// cells holds.
+func nameHas(name []byte, ws *wordSet) bool {
+	return wordDistance(name, 0, len(name), len(name), ws, true) >= 0
+}
+
+// wordDistance is contextDistance, with a word's plural 's' allowed when
+// plural.
+func wordDistance(w []byte, lo, start, window int, ws *wordSet, plural bool) int {
 	from := max(lo, start-window)
 	if from >= start {
 		return -1
@@ -88,10 +101,18 @@ func contextDistance(w []byte, lo, start, window int, ws *wordSet) int {
 					continue words
 				}
 			}
-			if ctxBoundary(orig, i-1, i) && ctxBoundary(orig, i+len(word), i+len(word)-1) {
-				if d := n - i - len(word); best < 0 || d < best {
-					best = d
+			if !ctxBoundary(orig, i-1, i) {
+				continue
+			}
+			end := i + len(word)
+			if !ctxBoundary(orig, end, end-1) {
+				if !plural || orig[end] != 's' || !ctxBoundary(orig, end+1, end) {
+					continue
 				}
+				end++ // a plural: dependent_tins, phones
+			}
+			if d := n - i - len(word); best < 0 || d < best {
+				best = d
 			}
 		}
 	}

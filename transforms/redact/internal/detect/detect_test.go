@@ -294,6 +294,37 @@ func TestPositives(t *testing.T) {
 		{"matched secret rb+Qa+KvKxr7PGJ56iZ54wV9p+eMN+6gDk0Sb/Oo (entropy", detect.AWS_SECRET_KEY, "rb+Qa+KvKxr7PGJ56iZ54wV9p+eMN+6gDk0Sb/Oo"},
 		{`{"20":"FT5510805145","32A":"241016USD12194,4"}`, detect.DATE_TIME, "241016"},
 		{"Marcação: terça-feira, 1 de julho de 2025, às 16:00. Contacto", detect.DATE_TIME, "terça-feira, 1 de julho de 2025, às 16:00"},
+		// From the seventh set: record formats' dates (FIX, C-CDA, logcat,
+		// Zeek, DICOM, EDIFACT, a 14-digit stamp), Korean and Polish
+		// dates, zones after an offset or AM/PM, months in capitals and
+		// French months in lower case without a year; tcpdump's addresses
+		// with their ports; an address after a label's ':'; EDIFACT's COM
+		// segments; BICs in Python's repr and after "Intermediary"; s3a://.
+		{"52=20250729-13:30:00.002|56=BROKER", detect.DATE_TIME, "20250729-13:30:00.002"},
+		{"|75=20250729|64=20250731|", detect.DATE_TIME, "20250729"},
+		{`<effectiveTime value="20250722090500-0700"/>`, detect.DATE_TIME, "20250722090500-0700"},
+		{"07-26 11:10:58.221  8841  88 I Kyc: x", detect.DATE_TIME, "07-26 11:10:58.221"},
+		{"#open\t2025-07-29-09-00-00\n", detect.DATE_TIME, "2025-07-29-09-00-00"},
+		{"(0008,0020) DA [20250728]         #   8, 1 StudyDate", detect.DATE_TIME, "20250728"},
+		{"(0008,0030) TM [141502.118]       #  10, 1 StudyTime", detect.DATE_TIME, "141502.118"},
+		{"DTM+137:20250729:102'", detect.DATE_TIME, "20250729"},
+		{"E2LFA1M  20250729101512\n", detect.DATE_TIME, "20250729101512"},
+		{"기존 계좌는 2025년 7월 31일 오후 6시까지만", detect.DATE_TIME, "2025년 7월 31일 오후 6시"},
+		{"Data: wt., 29 lip 2025 o 14:17\n", detect.DATE_TIME, "wt., 29 lip 2025 o 14:17"},
+		{"minął 15 lipca 2025 r.\n", detect.DATE_TIME, "15 lipca 2025 r."},
+		{">; Tue, 29 Jul 2025 16:02:14 +0200 (CEST)\n", detect.DATE_TIME, "Tue, 29 Jul 2025 16:02:14 +0200 (CEST)"},
+		{"we released at 3:12 PM ET today", detect.DATE_TIME, "3:12 PM ET"},
+		{"SALE OF SATURDAY, AUGUST 2, 2025 - LANE 4", detect.DATE_TIME, "SATURDAY, AUGUST 2, 2025"},
+		{"qui commence aussi le 11 août, m'a", detect.DATE_TIME, "11 août"},
+		{"length 86: 192.168.16.195.40112 > 192.168.1.66.53: 18834", detect.IP_ADDRESS, "192.168.16.195"},
+		{"length 86: 192.168.16.195.40112 > 192.168.1.66.53: 18834", detect.IP_ADDRESS, "192.168.1.66"},
+		{"length 95: 2406:da14:bf39:e83a::6435.53811 > x", detect.IP_ADDRESS, "2406:da14:bf39:e83a::6435"},
+		{"IP Address:217.88.93.237, IP Address:2406:da14:9cc3:992::30e8\n", detect.IP_ADDRESS, "2406:da14:9cc3:992::30e8"},
+		{"COM++31 6 18399680:TE'", detect.PHONE, "+31 6 18399680"},
+		{"COM+crediteuren@vandijk-logistiek.nl:EM'", detect.EMAIL, "crediteuren@vandijk-logistiek.nl"},
+		{"{'iban': 'x', 'bic': 'nwbkgb2l', 'phone': 1}", detect.SWIFT_CODE, "nwbkgb2l"},
+		{"  Intermediary:      BCITITMM\n", detect.SWIFT_CODE, "BCITITMM"},
+		{"spark.eventLog.dir  s3a://nw-spark-logs/events/\n", detect.URL, "s3a://nw-spark-logs/events/"},
 		// X12's qualifiers say what an element is.
 		{"PER*IC*JOHN SMITH*TE*6175551234*EM*js@x.com~", detect.PHONE, "6175551234"},
 		{"REF*SY*512345678~", detect.SSN, "512345678"},
@@ -386,7 +417,7 @@ func TestNearMisses(t *testing.T) {
 	// with ISO 8601's 'T'; fields that hold no date in SWIFT MT
 	// messages, and tags that do not start a line, hold none.
 	for _, s := range []string{
-		"order 20250729 x", "serial 20250729101500", "|20251345|", "|2025072925|",
+		"order 20250729 x", "serial 20250729101599", "ref 4202507291015001", "|20251345|", "|2025072925|",
 		"|20250729x|", "20250729T9999", "20250729T10", ":20:STMT250729\n", "x:30:250729\n",
 		":28C:250729/001\n",
 	} {
@@ -405,6 +436,16 @@ func TestNearMisses(t *testing.T) {
 		`{"Version": "2012-10-17", "Statement": []}`, `{"SchemaVersion":"2018-10-08"}`, "apiVersion: 2024-01-01",
 		"qmgr: message-id=<852129036273.692c2300cc@smtp.riverbend-motors.com>",
 		"Tel: x\nPO number: 9921186444", "txn,tag_id,amount\n1,082-71290944,1.97\n", "sku 241016ABC1", "lot 234 183 500",
+	} {
+		assert.Empty(t, find(all, s), "%q", s)
+	}
+	// A mail's Message-ID, in its header or a trace's column, is no
+	// address; a placeholder BIC is no BIC; an id column's Indian-shaped
+	// number is an id.
+	for _, s := range []string{
+		"Message-ID: <CAF8x2Lq0=Tn7cW@mail.gmail.com>\n",
+		"\"sender\",\"message_id\",\"x\"\n\"a\",\"<e9a4a8d1f3c1.4f1a@docusign.net>\",\"y\"\n",
+		"{'bic': 'XXXXDEFF'}", "request,account,x\nRO-1,88412-09911,y\n", "version 1.2.3.4.5 > x",
 	} {
 		assert.Empty(t, find(all, s), "%q", s)
 	}
@@ -602,6 +643,8 @@ func sample(r *rand.Rand, n int) []byte {
 		"\nINSERT INTO t (id, ssn) VALUES\n  (1, '512345678'),\n", "\nSSN         LAST NAME       DOB\n289929771   MOREAU          19711227\n",
 		"\n   patient_id   nhs_number\n0     P702739   9434765919\n", "rb+Qa+KvKxr7PGJ56iZ54wV9p+eMN+6gDk0Sb/Oo ", "pj 104417 a ",
 		"::ffff:94.120.44.239:42762 ", "\"32A\":\"241016USD12194,4\" ",
+		"52=20250729-13:30:00.002|56=B ", "(0008,0030) TM [141502.118] ", "DTM+137:20250729:102' ", "2025년 7월 31일 오후 6시 ",
+		"192.168.16.195.40112 > 192.168.1.66.53: ", "COM+ap@x.nl:EM' ",
 	}
 	var b bytes.Buffer
 	for b.Len() < n {
@@ -786,6 +829,24 @@ func TestTableColumns(t *testing.T) {
 		"name\tsin\tx\nAnn\t046454286\t1\n"
 	assert.Equal(t, []found{{detect.SSN, "289929771"}, {detect.DATE_TIME, "19711227"}, {detect.SSN, "733325326"},
 		{detect.DATE_TIME, "19810131"}, {detect.CA_SOCIAL_INSURANCE_NUMBER, "046454286"}}, find(all, unruled))
+	// A NACHA file's records: the file header's routing numbers and
+	// creation stamp, a batch's dates, an entry's receiving bank.
+	pad := func(r string) string { return r + strings.Repeat(" ", 94-len(r)) + "\n" }
+	ach := pad("101 706320385 0210000212507291015A094101JPMORGAN CHASE BANK    NORTHWIND") +
+		pad("5200NORTHWIND TOOLS                     1840293751PPDPAYROLL   250731250731   1072000030000001") +
+		pad("6221264089974410029317       0000184322EMP01041       ESPINOZA MARIA          0072000030000001")
+	assert.Equal(t, []found{{detect.BANK_ROUTING, "706320385"}, {detect.BANK_ROUTING, "021000021"}, {detect.DATE_TIME, "2507291015"},
+		{detect.DATE_TIME, "250731"}, {detect.DATE_TIME, "250731"}, {detect.BANK_ROUTING, "126408997"}}, find(all, ach))
+	// A report prints numbers right-aligned and text left; a wide CSV row
+	// keeps its columns past Lookback; a column may name its cells in
+	// the plural.
+	mixed := " No  Registration  Make/Model              Chassis / VIN\n" +
+		"  1  YK21 OXF      Ford Transit 350        VF1RFA28MBPC32153\n"
+	assert.Equal(t, []found{{detect.VEHICLE_IDENTIFICATION_NUMBER, "VF1RFA28MBPC32153"}}, find(all, mixed))
+	wide := "id,note,routing\n1," + strings.Repeat("x", 150) + ",021000021\n"
+	assert.Equal(t, []found{{detect.BANK_ROUTING, "021000021"}}, find(all, wide))
+	plural := "id\tstatus\tdependent_tins\n1\tA\t289998915\n"
+	assert.Equal(t, []found{{detect.SSN, "289998915"}}, find(all, plural))
 	// pandas prints a frame right-aligned, its header indented.
 	frame := "   patient_id           name    nhs_number\n" +
 		"0     P702739   Harry Hughes    9434765919\n" +

@@ -39,6 +39,9 @@ func (s *Scanner) upper(b *best, w []byte, p, lo int) {
 	if n >= 3 && n <= 7 && s.topics {
 		s.noteCaps(w, p, n) // NHS, ITIN, SIN, SSN
 	}
+	if n >= 3 && n <= 9 && r+1 < len(w) && w[r] == ' ' && isDigit(w[r+1]) && s.dates && monthOf(w[p]|0x20, w[p+1]|0x20, w[p+2]|0x20) >= 0 {
+		s.monthDayYear(b, w, p, lo) // in capitals: AUGUST 2, 2025
+	}
 	switch n {
 	case 12:
 		s.bareMAC(b, w, p, lo)
@@ -284,8 +287,8 @@ func (s *Scanner) swift(b *best, w []byte, p, lo, n int) {
 			return
 		}
 	}
-	if !Country(w[p+4], w[p+5]) {
-		return
+	if !Country(w[p+4], w[p+5]) || w[p] == w[p+1] && w[p] == w[p+2] && w[p] == w[p+3] {
+		return // (XXXXDEFF: a placeholder)
 	}
 	score := float32(0.35)
 	for i := p + 6; i < p+n; i++ {
@@ -380,6 +383,15 @@ func (s *Scanner) bicAfter(w []byte, i int) {
 		}
 		return
 	}
+}
+
+// quotedBIC reports whether the ':' at p ends a quoted key "bic" or
+// "swift" ('bic': in Python's repr): JSON's and Python's labels.
+func quotedBIC(w []byte, p int) bool {
+	if q := w[p-1]; q != '"' && q != '\'' {
+		return false
+	}
+	return w[p-2]|0x20 == 'c' && w[p-3]|0x20 == 'i' && w[p-4]|0x20 == 'b' || w[p-2]|0x20 == 't' && w[p-3]|0x20 == 'f'
 }
 
 // lowerSWIFT reports whether c (8 or 11 lower-case letters and digits)
@@ -530,8 +542,8 @@ func (s *Scanner) nino(b *best, w []byte, p, lo int) {
 // Cisco's three dotted quads) or an IPv6 address (parsed by net/netip)
 // starting at p.
 func (s *Scanner) hexColon(b *best, w []byte, p, lo int) {
-	if p > 0 && (isWord(w[p-1]) || w[p-1] == ':' || w[p-1] == '.') {
-		return
+	if p > 0 && (isWord(w[p-1]) || w[p-1] == ':' && !(p > 1 && isAlpha(w[p-2]) && !isHex(w[p-2])) || w[p-1] == '.') {
+		return // (after a label's ':' an address may start: "IP Address:2406:da14::30e8")
 	}
 	if p+14 <= len(w) && w[p+4] == '.' {
 		s.ciscoMAC(b, w, p, lo)
@@ -575,6 +587,10 @@ func (s *Scanner) hexColon(b *best, w []byte, p, lo int) {
 		e--
 		a, err = netip.ParseAddr(string(w[p:e]))
 	}
+	if d := bytes.LastIndexByte(w[p:e], '.'); err != nil && d > 0 && digitsEnd(w, p+d+1) == e && e-(p+d+1) <= 5 && (wordAt(w, e, " > ") || e < len(w) && w[e] == ':') {
+		e = p + d // tcpdump's address and port: 2406:da14::6435.53811 > ...
+		a, err = netip.ParseAddr(string(w[p:e]))
+	}
 	if c := bytes.LastIndexByte(w[p:e], ':'); err != nil && c > 0 && bytes.IndexByte(w[p:p+c], '.') > 0 && digitsEnd(w, p+c+1) == e {
 		e = p + c // an IPv4-mapped address and its port: ::ffff:94.120.44.239:42762
 		a, err = netip.ParseAddr(string(w[p:e]))
@@ -615,10 +631,29 @@ func (s *Scanner) bareMAC(b *best, w []byte, p, lo int) {
 	}
 }
 
+// messageColumn reports whether i is in a table's column named for a
+// message's id (message_id, MessageId): <...@mail.gmail.com> there names
+// a message.
+func (s *Scanner) messageColumn(w []byte, lo, i int) bool {
+	if s.hdr.n == 0 || i == 0 || w[i-1] != '<' && w[i-1] != '=' {
+		return false
+	}
+	name, ok := s.column(w, lo, i)
+	for k := 0; ok && k+7 <= len(name); k++ {
+		if bytes.EqualFold(name[k:k+7], []byte("message")) {
+			return true
+		}
+	}
+	return false
+}
+
 // messageID reports whether the address-shaped [i, j) is a mail's
 // Message-ID (or a reference to one) between '<' and '>' in its header,
 // whose line starts after lo: it names a message, not a mailbox.
 func messageID(w []byte, lo, i, j int) bool {
+	for k := 0; i > lo && k < 64 && w[i-1] != '<' && w[i-1] > ' ' && w[i-1] != '"'; k++ {
+		i-- // <CAF8x2Lq0=Tn7cW@mail.gmail.com>: the address-shaped part starts after '='
+	}
 	if i == 0 || w[i-1] != '<' || j >= len(w) || w[j] != '>' {
 		return false
 	}
@@ -735,8 +770,9 @@ func (s *Scanner) colon(b *best, w []byte, p, lo, blo int) {
 }
 
 var schemes = [...]string{"http", "https", "ftp", "ftps", "sftp", "ws", "wss", "s3", "file", "ssh", "git", "smb", "ldap", "ldaps", "jdbc", "mailto",
-	// Connection strings, which often hold a user and password.
-	"postgres", "postgresql", "mysql", "mongodb", "redis", "rediss", "amqp", "amqps", "smtp", "smtps", "imap", "imaps", "gs", "hdfs"}
+	// Object stores as Hadoop and Spark name them; connection strings,
+	// which often hold a user and password.
+	"s3a", "s3n", "abfs", "abfss", "wasb", "wasbs", "gcs", "postgres", "postgresql", "mysql", "mongodb", "redis", "rediss", "amqp", "amqps", "smtp", "smtps", "imap", "imaps", "gs", "hdfs"}
 
 // url: scheme://... with a known scheme, to the first character a URL
 // cannot hold, less trailing punctuation.
@@ -869,6 +905,9 @@ func (s *Scanner) email(b *best, w []byte, p, blo int) {
 	for i < p && (w[i] == '-' || w[i] == '+' || w[i] == '%') {
 		i++
 	}
+	if i+4 < p && w[i+3] == '+' && isUpper(w[i]) && isUpper(w[i+1]) && isUpper(w[i+2]) && (i == 0 || w[i-1] == '\n' || w[i-1] == '\'') {
+		i += 4 // an EDIFACT segment's tag: COM+ap@example.com:EM'
+	}
 	if i == p {
 		return
 	}
@@ -898,7 +937,7 @@ func (s *Scanner) email(b *best, w []byte, p, blo int) {
 		}
 		break
 	}
-	if labels < 2 || tld < 2 || (j < len(w) && (isWord(w[j]) || w[j] == '-')) || messageID(w, max(0, p-Lookback), i, j) {
+	if labels < 2 || tld < 2 || (j < len(w) && (isWord(w[j]) || w[j] == '-')) || messageID(w, max(0, p-Lookback), i, j) || s.messageColumn(w, blo, i) {
 		return
 	}
 	s.offer(b, i, j, EMAIL, 0.95)
@@ -979,7 +1018,7 @@ func (s *Scanner) e164(b *best, w []byte, p, lo int) {
 	if keyLength(w, p) {
 		s.secret(b, w, p, lo) // a secret key that starts with '+'
 	}
-	if !s.types.Has(PHONE) || (p > 0 && (isWord(w[p-1]) || w[p-1] == '+')) || p+1 >= len(w) || w[p+1] < '1' || w[p+1] > '9' {
+	if !s.types.Has(PHONE) || (p > 0 && (isWord(w[p-1]) || w[p-1] == '+' && !(p > 1 && isUpper(w[p-2])))) || p+1 >= len(w) || w[p+1] < '1' || w[p+1] > '9' {
 		return
 	}
 	s.intl(b, w, p, p+1, lo)

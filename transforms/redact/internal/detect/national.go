@@ -54,7 +54,9 @@ func (s *Scanner) national(b *best, w []byte, p, lo int, g *groups) {
 	if w[p] != '0' {
 		// India: ten digits from 6-9, written in two groups of five.
 		if w[p] >= '6' && g.token(w, " -", 5, 5) {
-			s.offer(b, p, g.e[1], PHONE, s.ctxScore(w, lo, p, 0.6, 0.95, ctxPhone))
+			if score := s.ctxScore(w, lo, p, 0.6, 0.95, ctxPhone); score > 0.6 || !s.idColumn(w, lo, p) {
+				s.offer(b, p, g.e[1], PHONE, score)
+			}
 		}
 		return
 	}

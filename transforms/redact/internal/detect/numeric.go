@@ -169,7 +169,7 @@ func loneNumber(w []byte, p int) bool {
 		return n < 9 && !(n == 8 && (w[p] == '2' && w[p+1] == '0' || w[p] == '1' && w[p+1] == '9'))
 	}
 	switch c := w[i]; {
-	case c == ':' || c == '-' || isAlpha(c) || c == 0xe5 && i-p == 4 || c == '*' && i-p == 6: // 0xe5: 年, a year in Chinese or Japanese; '*': X12's yymmdd
+	case c == ':' || c == '-' || isAlpha(c) || (c == 0xe5 || c == 0xeb) && i-p == 4 || c == '*' && i-p == 6: // 0xe5, 0xeb: 年, 년, a year in Chinese, Japanese or Korean; '*': X12's yymmdd
 		return false
 	case i-p == 8 && (w[p] == '2' && w[p+1] == '0' || w[p] == '1' && w[p+1] == '9'):
 		return false // perhaps a date, 20261230, under a label
@@ -177,6 +177,8 @@ func loneNumber(w []byte, p int) bool {
 		switch {
 		case i-p == 4 && i+5 < len(w) && w[i+5] == '.':
 			return false // a Cisco MAC's first group: 3032.8c5f.c273
+		case p > 0 && w[p-1] == '[':
+			return false // a DICOM time: TM [141502.118]
 		case joined(w, i):
 			return !joined(w, digitsEnd(w, i+1))
 		case i-p <= 2:
@@ -207,6 +209,9 @@ func joined(w []byte, i int) bool {
 
 // numeric tries the entities that start with a digit.
 func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
+	if c := w[p]; (c == '1' || c == '5' || c == '6') && (p == 0 || w[p-1] == '\n') && p+94 <= len(w) && (p+94 == len(w) || w[p+94] == '\n' || w[p+94] == '\r') && s.nacha(b, w, p) {
+		return
+	}
 	g := &s.g
 	parseGroups(g, w, p)
 	if g.n == 0 {
@@ -218,7 +223,7 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 	}
 	e0 := g.e[0]
 	dates := s.dates
-	if g.n == 1 && e0-p == 4 && dates && wordAt(w, e0, "年") {
+	if e0-p == 4 && e0 < len(w) && (w[e0] == 0xe5 || w[e0] == 0xeb) && g.n == 1 && dates && (wordAt(w, e0, "年") || wordAt(w, e0, "년")) {
 		s.cjkDate(b, w, p, lo)
 		return
 	}
@@ -229,11 +234,24 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		s.x12Time(w, e0)
 		return
 	}
-	if n := e0 - p; uint(n-8) <= 6 && g.n == 1 && dates {
+	if p >= 4 && w[p-1] == '[' && w[p-2] == ' ' && (w[p-4] == 'D' || w[p-4] == 'T') && dates {
+		s.dicom(b, w, p, e0) // DA [20250728], TM [141502.118], DT [...]
+		if b.ok {
+			return
+		}
+	}
+	if e0-p == 8 && dates && e0+9 <= len(w) && w[e0] == '-' && isDigit(w[e0+1]) && w[e0+3] == ':' {
+		// FIX's UTCTimestamp: 20250729-13:30:00.002.
+		if t := timeAt(w, e0+1); t-e0 >= 9 && validDate(num(w[p:p+4]), num(w[p+4:p+6]), num(w[p+6:p+8])) {
+			s.offer(b, p, t, DATE_TIME, 0.85)
+			return
+		}
+	}
+	if n := e0 - p; uint(n-8) <= 6 && (g.n == 1 || n >= 12 && g.n == 2 && g.sep[0] == '-' && g.len(1) == 4 || g.sep[0] == ':' && p > 0 && edifactDate(w, p, e0)) && dates {
 		// Digits run together: ISO 8601's basic format (20250729T101500Z,
 		// as iCalendar writes it), or a field of a delimited record (HL7's
 		// |19730517| and |20251015234634+0100|, X12's *D8*20250729~).
-		if e0 < len(w) && (w[e0] == 'T' || w[e0] == 'Z') || p > 0 && fieldSep(w[p-1]) {
+		if e0 < len(w) && (w[e0] == 'T' || w[e0] == 'Z') || n == 14 || p > 0 && stampField(w, p, e0, n) {
 			if e := basicStamp(w, p, e0); e > 0 {
 				s.offer(b, p, e, DATE_TIME, 0.85)
 				if e0 < len(w) && (w[e0] == 'T' || w[e0] == 'Z') {
@@ -341,6 +359,12 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		}
 	case g.n >= 2 && g.sep[0] == ':' && g.len(0) <= 2 && g.len(1) == 2:
 		s.timeOnly(b, w, p, lo)
+	case g.n >= 4 && l0 == 2 && g.sep[0] == '-' && g.len(1) == 2 && g.sep[1] == ' ' && (p == 0 || w[p-1] == '\n'):
+		// Android's logcat: 07-26 11:10:58.221, a month and day at a
+		// line's start, then a time with seconds.
+		if t := timeAt(w, g.s[2]); t-g.s[2] >= 8 && validDate(2000, num(w[p:p+2]), num(w[g.s[1]:g.e[1]])) {
+			s.offer(b, p, t, DATE_TIME, 0.85)
+		}
 	}
 	// SSN and ITIN: 123-45-6789.
 	if g.n >= 3 && l0 == 3 && g.token(w, "- ", 3, 2, 4) {
@@ -556,7 +580,7 @@ func (s *Scanner) intlDigits(b *best, w []byte, lo, p, e int, d []byte) {
 		return
 	}
 	name, ok := s.column(w, lo, p)
-	if !ok || contextDistance(name, 0, len(name), len(name), ctxPhone) < 0 {
+	if !ok || !nameHas(name, ctxPhone) {
 		return
 	}
 	if callingCode(d[:1]) || callingCode(d[:2]) || callingCode(d[:3]) {
@@ -620,11 +644,12 @@ func (s *Scanner) ipv4(b *best, w []byte, p, lo int, g *groups) {
 			return
 		}
 	}
-	if !g.endsAt(w, 4, ":/") {
+	port := tcpdumpPort(w, g)
+	if !g.endsAt(w, 4, ":/") && !port {
 		return
 	}
 	e := g.e[3]
-	if e < len(w) && w[e] == '.' && e+1 < len(w) && isWord(w[e+1]) {
+	if e < len(w) && w[e] == '.' && e+1 < len(w) && isWord(w[e+1]) && !port {
 		return
 	}
 	if netmask(w, g) {
@@ -664,6 +689,39 @@ func versionKey(w []byte, lo, p int) bool {
 		i--
 	}
 	return i-7 >= lo && bytes.EqualFold(w[i-7:i], []byte("version"))
+}
+
+// tcpdumpPort reports whether the four groups of g are an address that
+// tcpdump writes with its port joined by a '.': "192.168.16.195.40112 >"
+// or "> 192.168.1.66.53:".
+func tcpdumpPort(w []byte, g *groups) bool {
+	if g.n < 5 || g.sep[3] != '.' || g.len(4) > 5 {
+		return false
+	}
+	e := g.e[4]
+	return wordAt(w, e, " > ") || e < len(w) && w[e] == ':' && g.s[0] >= 2 && wordAt(w, g.s[0]-2, "> ")
+}
+
+// dicom reads a value of a DICOM dump whose value representation, DA,
+// TM or DT, says it is a date, a time or both: "(0008,0020) DA
+// [20250728]", "TM [141502.118]". The digits start at p, their first run
+// ends at e0.
+func (s *Scanner) dicom(b *best, w []byte, p, e0 int) {
+	vr := string(w[p-4 : p-2])
+	e := e0
+	if e+1 < len(w) && w[e] == '.' && isDigit(w[e+1]) {
+		e = digitsEnd(w[:min(len(w), e+8)], e+1)
+	}
+	if e >= len(w) || w[e] != ']' {
+		return
+	}
+	n := e0 - p
+	switch {
+	case vr == "DA" && n == 8 && validDate(num4(w[p:]), num2(w[p+4:]), num2(w[p+6:])),
+		vr == "TM" && (n == 4 || n == 6) && clockDigits(w[p:e0]),
+		vr == "DT" && n >= 8 && n <= 14 && n%2 == 0 && validDate(num4(w[p:]), num2(w[p+4:]), num2(w[p+6:])) && clockDigits(w[p+8:e0]):
+		s.offer(b, p, e, DATE_TIME, 0.85)
+	}
 }
 
 // versionWord reports whether a lower-case word labels a version, which
@@ -716,6 +774,11 @@ func (s *Scanner) dateSpan(b *best, w []byte, p, e, lo int, score float32) {
 		case ' ', ':':
 			if te = clockAt(w, e+1); te == 0 && w[e] == ' ' && (w[e+1] == 'a' || w[e+1] == 'u' || w[e+1] == 'o' || w[e+1] == '@' || w[e+1] == 0xc3) {
 				te = atClock(w, e+1)
+			}
+		case '-':
+			// Zeek's #open 2025-07-29-09-00-00.
+			if e+9 <= len(w) && w[e+3] == '-' && w[e+6] == '-' && twoDigits(w, e+1, 23) && twoDigits(w, e+4, 59) && twoDigits(w, e+7, 59) {
+				te = e + 9
 			}
 		case ',':
 			if w[e+1] == ' ' {
@@ -773,6 +836,8 @@ func atClock(w []byte, i int) int {
 		return clockAt(w, i+5)
 	case wordAt(w, i, "om "): // Dutch
 		return clockAt(w, i+3)
+	case wordAt(w, i, "o "): // Polish
+		return clockAt(w, i+2)
 	case i+2 < len(w) && w[i] == '@' && w[i+1] == ' ':
 		return clockAt(w, i+2)
 	case wordAt(w, i, "à "): // French
@@ -876,7 +941,8 @@ var foreignWeekdays = strings.Fields(`lundi mardi mercredi jeudi vendredi samedi
 	lunes martes miércoles miercoles jueves viernes sábado sabado domingo mié jue vie sáb sab dom
 	lunedì martedì mercoledì giovedì venerdì sabato domenica lunedi martedi mercoledi giovedi venerdi gio
 	segunda-feira terça-feira terca-feira quarta-feira quinta-feira sexta-feira
-	maandag dinsdag woensdag donderdag vrijdag zaterdag zondag`)
+	maandag dinsdag woensdag donderdag vrijdag zaterdag zondag
+	poniedziałek wtorek środa czwartek piątek sobota niedziela pon czw sob niedz`)
 
 // foreignWeekday reports whether name is a weekday of foreignWeekdays, or
 // a German or Dutch two-letter one with its '.' (Di., wo.).
@@ -886,7 +952,7 @@ func foreignWeekday(name []byte, dot bool) bool {
 			return false
 		}
 		switch string([]byte{name[0] | 0x20, name[1] | 0x20}) {
-		case "mo", "di", "mi", "do", "fr", "sa", "so", "ma", "wo", "vr", "za", "zo":
+		case "mo", "di", "mi", "do", "fr", "sa", "so", "ma", "wo", "vr", "za", "zo", "wt", "pt":
 			return true
 		}
 		return false
@@ -924,6 +990,9 @@ func clockTail(w []byte, e int) (int, bool) {
 	}
 	if n := ampmAt(w, e); n > 0 {
 		e += n
+		if e+3 <= len(w) && w[e] == ' ' && (wordAt(w, e+1, "ET") || wordAt(w, e+1, "PT") || wordAt(w, e+1, "CT") || wordAt(w, e+1, "MT")) && wordEnd(w, e+3) {
+			return e + 3, true // US zones in two letters, after AM or PM: 3:12 PM ET
+		}
 	} else {
 		e = e0
 	}
@@ -933,6 +1002,8 @@ func clockTail(w []byte, e int) (int, bool) {
 			e = z
 			if z2 := zoneAt(w, e+1); numeric && e+1 < len(w) && w[e] == ' ' && z2 > 0 && isUpper(w[e+1]) {
 				e = z2 // the offset and the zone's name, as Go prints a time: "+0000 UTC"
+			} else if z2 := zoneAt(w, e+2); numeric && wordAt(w, e, " (") && z2 > 0 && z2 < len(w) && w[z2] == ')' {
+				e = z2 + 1 // and as mail headers do: "+0200 (CEST)"
 			}
 		}
 	}
@@ -1167,6 +1238,11 @@ var foreignMonths = [...]struct {
 	{"janv.", 1}, {"févr.", 2}, {"fevr.", 2}, {"avr.", 4}, {"juil.", 7},
 	{"ene", 1}, {"abr", 4}, {"ago", 8}, {"dic", 12}, {"gen", 1}, {"mag", 5}, {"giu", 6}, {"lug", 7},
 	{"set", 9}, {"ott", 10}, {"mrt", 3}, {"okt", 10},
+	// Polish, in the genitive a date takes, and their abbreviations.
+	{"stycznia", 1}, {"lutego", 2}, {"marca", 3}, {"kwietnia", 4}, {"maja", 5}, {"czerwca", 6}, {"lipca", 7},
+	{"sierpnia", 8}, {"września", 9}, {"wrzesnia", 9}, {"października", 10}, {"pazdziernika", 10},
+	{"listopada", 11}, {"grudnia", 12},
+	{"sty", 1}, {"lut", 2}, {"kwi", 4}, {"cze", 6}, {"lip", 7}, {"sie", 8}, {"wrz", 9}, {"paź", 10}, {"lis", 11}, {"gru", 12},
 }
 
 // foreignFirst holds, per first letter, whether a foreign month name
@@ -1344,8 +1420,10 @@ func (s *Scanner) dayMonthYear(b *best, w []byte, p, lo int) {
 	}
 	mst := i + 1
 	m, me := englishMonth(w, mst)
+	foreign := false
 	if m == 0 {
 		m, me = foreignMonth(w, mst)
+		foreign = me-mst >= 4
 	}
 	if m == 0 || me >= len(w) {
 		return
@@ -1364,9 +1442,11 @@ func (s *Scanner) dayMonthYear(b *best, w []byte, p, lo int) {
 		}
 	}
 	switch {
+	case e > 0 && validDate(y, m, d) && foreign && wordAt(w, e, " r.") && (e+3 == len(w) || !isAlpha(w[e+3])):
+		s.offer(b, p, e+3, DATE_TIME, 0.85) // Polish: "15 lipca 2025 r." (roku, of the year)
 	case e > 0 && validDate(y, m, d):
 		s.dateWithTime(b, w, p, e, lo)
-	case e == 0 && sep == ' ' && isUpper(w[mst]) && validDate(2000, m, d): // 2000 was a leap year
+	case e == 0 && sep == ' ' && (isUpper(w[mst]) || foreign) && validDate(2000, m, d): // 2000 was a leap year; French and Polish write months in lower case
 		s.dateSpan(b, w, p, me, lo, 0.7)
 	}
 }
@@ -1379,27 +1459,64 @@ func wordAt(w []byte, i int, word string) bool {
 // cjkDate: a date as Chinese and Japanese write it, 2026年7月14日, perhaps
 // with a time after it.
 func (s *Scanner) cjkDate(b *best, w []byte, p, lo int) {
-	i := p + 4 + len("年")
+	korean := wordAt(w, p+4, "년")
+	mark := [3]string{"年", "月", "日"}
+	if korean {
+		mark = [3]string{"년", "월", "일"} // 2025년 8월 1일, with spaces
+	}
+	i := p + 4 + len(mark[0])
+	if korean && i < len(w) && w[i] == ' ' {
+		i++
+	}
 	m, j := num(w[i:digitsEnd(w[:min(len(w), i+2)], i)]), digitsEnd(w[:min(len(w), i+2)], i)
-	if j == i || !wordAt(w, j, "月") {
+	if j == i || !wordAt(w, j, mark[1]) {
 		return
 	}
-	i = j + len("月")
+	i = j + len(mark[1])
+	if korean && i < len(w) && w[i] == ' ' {
+		i++
+	}
 	d, k := num(w[i:digitsEnd(w[:min(len(w), i+2)], i)]), digitsEnd(w[:min(len(w), i+2)], i)
-	if k == i || !wordAt(w, k, "日") || !validDate(num(w[p:p+4]), m, d) {
+	if k == i || !wordAt(w, k, mark[2]) || !validDate(num(w[p:p+4]), m, d) {
 		return
 	}
-	e := k + len("日")
+	e := k + len(mark[2])
 	if wordAt(w, e, "(") && e+5 <= len(w) && w[e+4] == ')' {
 		e += 5 // a weekday: 2025年7月29日(火)
 	} else if wordAt(w, e, "（") && wordAt(w, e+6, "）") {
 		e += 9 // in full-width parentheses
 	}
-	if t := cjkClock(w, e); t > 0 {
+	t := cjkClock(w, e)
+	if korean {
+		t = koreanClock(w, e)
+	}
+	if t > 0 {
 		s.offer(b, p, t, DATE_TIME, 0.9)
 		return
 	}
 	s.dateSpan(b, w, p, e, lo, 0.85)
+}
+
+// koreanClock parses a time as Korean writes it after a date, "오후 6시"
+// or "오전 9시 30분" (morning or afternoon, hours, minutes), at i after a
+// space. It returns its end, or 0.
+func koreanClock(w []byte, i int) int {
+	if i >= len(w) || w[i] != ' ' || !wordAt(w, i+1, "오전") && !wordAt(w, i+1, "오후") {
+		return 0
+	}
+	i += 1 + len("오전")
+	if i < len(w) && w[i] == ' ' {
+		i++
+	}
+	h := digitsEnd(w[:min(len(w), i+2)], i)
+	if h == i || num(w[i:h]) > 12 || !wordAt(w, h, "시") {
+		return 0
+	}
+	e := h + len("시")
+	if m := digitsEnd(w[:min(len(w), e+3)], e+1); e < len(w) && w[e] == ' ' && m > e+1 && num(w[e+1:m]) <= 59 && wordAt(w, m, "분") {
+		e = m + len("분")
+	}
+	return e
 }
 
 // cjkClock parses a time as Japanese and Chinese write it after a date,
@@ -1471,8 +1588,18 @@ func basicStamp(w []byte, p, e0 int) int {
 		if e0-p < 12 || !clockDigits(w[p+8:e0]) {
 			return 0 // 20240916200010Z
 		}
-	case p == 0 || !fieldSep(w[p-1]) || !clockDigits(w[p+8:e0]):
-		return 0
+	case e0-p == 14 || e0-p == 12 && p > 0 && w[p-1] == '"':
+		// A date and time to the second, whole, or to the minute in
+		// quotes, with perhaps a zone: C-CDA's value="20250722090500-0700".
+		if !clockDigits(w[p+8:e0]) || p > 0 && isWord(w[p-1]) {
+			return 0
+		}
+		glued = true // ends as a word does
+	case p == 0 || !(fieldSep(w[p-1]) || w[p-1] == '=' && e0 < len(w) && (w[e0] == '|' || w[e0] == 1) || edifactDate(w, p, e0)) || !clockDigits(w[p+8:e0]):
+		return 0 // (FIX's tag=value fields end at '|' or SOH: 75=20250729|)
+	}
+	if !glued && p > 0 && w[p-1] == ':' {
+		return e0 // EDIFACT's format code follows
 	}
 	if e+1 < len(w) && w[e] == '.' && isDigit(w[e+1]) {
 		e = digitsEnd(w[:min(len(w), e+8)], e+1)
@@ -1490,6 +1617,48 @@ func basicStamp(w []byte, p, e0 int) int {
 		return 0
 	}
 	return e
+}
+
+// nacha reads a record of a NACHA (ACH) file, 94 characters a line, at
+// p: the file header's destination and origin routing numbers and its
+// creation date and time, the batch header's dates, an entry's receiving
+// bank's routing number. Fields there are glued together, so no anchor
+// starts them. It reports whether the line is such a record.
+func (s *Scanner) nacha(b *best, w []byte, p int) bool {
+	r := w[p : p+94]
+	aba := func(i int) bool { return digitsEnd(r, i) >= i+9 && ABA(r[i:i+9]) }
+	yymmdd := func(i int) bool {
+		return digitsEnd(r, i) >= i+6 && validDate(2000+num(r[i:i+2]), num(r[i+2:i+4]), num(r[i+4:i+6]))
+	}
+	switch {
+	case r[0] == '1' && r[1] == '0' && r[2] == '1' && r[3] == ' ' && aba(4):
+		if s.types.Has(BANK_ROUTING) {
+			s.offer(b, p+4, p+13, BANK_ROUTING, 0.9)
+			if r[13] == ' ' && aba(14) {
+				s.holdCell(Match{Start: p + 14, End: p + 23, Type: BANK_ROUTING, Score: 0.9})
+			}
+		}
+		if s.dates && yymmdd(23) && clockDigits(r[29:33]) {
+			s.holdCell(Match{Start: p + 23, End: p + 33, Type: DATE_TIME, Score: 0.85})
+		}
+		return true
+	case r[0] == '5' && (r[1] == '2' && (r[2] == '0' || r[2] == '2') || r[1] == '1' && r[2] == '6') && s.dates:
+		// A batch header: its descriptive and effective entry dates.
+		for _, i := range [...]int{63, 69} {
+			if yymmdd(i) && (i == 69 || !isDigit(r[i-1])) {
+				if !b.ok {
+					s.offer(b, p+i, p+i+6, DATE_TIME, 0.8)
+				} else {
+					s.holdCell(Match{Start: p + i, End: p + i + 6, Type: DATE_TIME, Score: 0.8})
+				}
+			}
+		}
+		return b.ok
+	case r[0] == '6' && isDigit(r[1]) && isDigit(r[2]) && aba(3) && s.types.Has(BANK_ROUTING):
+		s.offer(b, p+3, p+12, BANK_ROUTING, 0.9) // an entry: the receiving bank's routing number
+		return true
+	}
+	return false
 }
 
 // x12Time holds the time of an X12 segment's date-and-time pair whose
@@ -1522,6 +1691,31 @@ func clockDigits(d []byte) bool {
 		}
 	}
 	return len(d)%2 == 0
+}
+
+// stampField reports whether the n digits [p, e0) stand as a field in
+// which a record writes a date and time run together: between '|', '^',
+// '*' or '~' (HL7, X12), in FIX's tag=value|, quoted with a time, or in
+// an EDIFACT composite.
+func stampField(w []byte, p, e0, n int) bool {
+	switch c := w[p-1]; c {
+	case '=':
+		return e0 < len(w) && (w[e0] == '|' || w[e0] == 1)
+	case '"':
+		return n >= 12
+	case ':':
+		return edifactDate(w, p, e0)
+	default:
+		return fieldSep(c)
+	}
+}
+
+// edifactDate reports whether the digits [p, e0) are the date of an
+// EDIFACT DTM segment's composite, between ':' and its format code:
+// DTM+137:20250729:102' (102 is CCYYMMDD, 203 CCYYMMDDHHMM).
+func edifactDate(w []byte, p, e0 int) bool {
+	return w[p-1] == ':' && e0+4 < len(w) && w[e0] == ':' && digitsEnd(w, e0+1) == e0+4 &&
+		(w[e0+1] == '1' || w[e0+1] == '2') && (w[e0+4] == '\'' || w[e0+4] == '+')
 }
 
 // fieldSep reports whether c separates the fields of a delimited record,

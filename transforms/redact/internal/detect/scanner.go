@@ -71,10 +71,12 @@ type Scanner struct {
 	// words are noted, secret keys, SWIFT codes are asked for, so that the
 	// work only they need is skipped otherwise.
 	dates, topics, lowerKeys, swifts bool
-	hdr                              header  // the header of the table being scanned, if any
-	row                              span    // the table row being scanned, if any
-	cells                            []Match // matches in table cells, found by their column (columns.go), not yet reported
-	cellAt                           int     // where the first of cells starts; noCell if there is none
+	hdr                              header       // the header of the table being scanned, if any
+	row                              span         // the table row being scanned, if any
+	bounds                           [maxCols]int // where the row's fields end (delimited and SQL rows), so a cell far into a wide row still has its column
+	nb                               int          // how many of bounds are set
+	cells                            []Match      // matches in table cells, found by their column (columns.go), not yet reported
+	cellAt                           int          // where the first of cells starts; noCell if there is none
 	// keyStart is where a secret key that starts in lower case (no anchor
 	// there) starts, and keyEnd where the scan goes on if it is none.
 	keyStart, keyEnd int
@@ -115,6 +117,9 @@ func (s *Scanner) Shift(n int) {
 	s.last -= n
 	s.row.st -= n
 	s.row.e -= n
+	for k := range s.nb {
+		s.bounds[k] -= n
+	}
 	for i := range s.cells {
 		s.cells[i].Start -= n
 		s.cells[i].End -= n
@@ -262,7 +267,7 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 		case tAt:
 			s.email(&b, w, p, blo)
 		case tColon:
-			if s.swifts && p >= 3 && (w[p-1]|0x20 == 't' || w[p-1]|0x20 == 'c' || w[p-1] == '"' && (w[p-2]|0x20 == 't' || w[p-2]|0x20 == 'c')) {
+			if s.swifts && p >= 3 && (w[p-1]|0x20 == 't' || w[p-1]|0x20 == 'c' || p >= 4 && quotedBIC(w, p)) {
 				s.swiftAfterLabel(&b, w, p, ctxLo) // swift: qiqjiecjo9n, bic: hyqldew3, "bic":"ingbnl2a"
 			}
 			if !b.ok && !quietColon(w, p) {
@@ -527,7 +532,7 @@ func init() {
 		if k&(cUpper|cLower) != 0 || bytesContain("\",\t;| \xef#", b) {
 			k |= cLineStart
 		}
-		if k&(cUpper|cLower) != 0 || bytesContain(":-. /*\xe5", b) {
+		if k&(cUpper|cLower) != 0 || bytesContain(":-. /*\xe5\xeb", b) {
 			k |= cNumTail
 		}
 		// A ',' may stand in a URL, but in text, and in CSV above all,
