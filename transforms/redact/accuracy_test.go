@@ -106,10 +106,9 @@ var heldOut6Gaps = map[detect.Entity]floor{
 // heldOut7Gaps: the seventh set was measured once, blind, at the end of
 // the third pass (docs/benchmarks.md); what is left after the fixes its
 // misses led to: BAI2, EDIFACT UNB and ISO 8583 dates, a Chinese month
-// and day, DICOM's patient ids (NHS numbers with no context), two secret
-// keys listed with no label, a BAI2 reference taken for a routing number.
-// Its labels mark a date in a file's name in one place and not in two
-// others (hard negatives touched).
+// and day, dates in file names, DICOM's patient ids (NHS numbers with no
+// context), two secret keys listed with no label, a BAI2 reference taken
+// for a routing number.
 var heldOut7Gaps = map[detect.Entity]floor{
 	detect.AWS_SECRET_KEY:                    {1, 0.96},
 	detect.BANK_ROUTING:                      {0.96, 1},
@@ -191,6 +190,6 @@ func TestAccuracyGoals(t *testing.T) {
 	t.Run("held-out 7", func(t *testing.T) {
 		doc, err := corpus.HeldOut7()
 		require.NoError(t, err)
-		assertAccuracy(t, doc, expect{gaps: heldOut7Gaps, recall: 0.98, negatives: 4})
+		assertAccuracy(t, doc, expect{gaps: heldOut7Gaps, recall: 0.98, negatives: 2})
 	})
 }

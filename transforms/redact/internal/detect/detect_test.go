@@ -325,8 +325,6 @@ func TestPositives(t *testing.T) {
 		{"{'iban': 'x', 'bic': 'nwbkgb2l', 'phone': 1}", detect.SWIFT_CODE, "nwbkgb2l"},
 		{"  Intermediary:      BCITITMM\n", detect.SWIFT_CODE, "BCITITMM"},
 		{"spark.eventLog.dir  s3a://nw-spark-logs/events/\n", detect.URL, "s3a://nw-spark-logs/events/"},
-		{"upload: dist/export-20250729.tar.gz to s3://b/", detect.DATE_TIME, "20250729"},
-		{"logs/app-2025-07-29.log", detect.DATE_TIME, "2025-07-29"},
 		// X12's qualifiers say what an element is.
 		{"PER*IC*JOHN SMITH*TE*6175551234*EM*js@x.com~", detect.PHONE, "6175551234"},
 		{"REF*SY*512345678~", detect.SSN, "512345678"},
@@ -448,7 +446,6 @@ func TestNearMisses(t *testing.T) {
 		"Message-ID: <CAF8x2Lq0=Tn7cW@mail.gmail.com>\n",
 		"\"sender\",\"message_id\",\"x\"\n\"a\",\"<e9a4a8d1f3c1.4f1a@docusign.net>\",\"y\"\n",
 		"{'bic': 'XXXXDEFF'}", "request,account,x\nRO-1,88412-09911,y\n", "version 1.2.3.4.5 > x",
-		"build-20251399.zip v-20250729x", // no date, or more after it
 	} {
 		assert.Empty(t, find(all, s), "%q", s)
 	}

@@ -65,8 +65,7 @@ type Scanner struct {
 	score float32
 	g     groups // scratch for numeric
 	// inWord: a digit inside a word may start a match (a type that may be
-	// written in lower case is asked for, or dates, which a file's name
-	// holds after a '-').
+	// written in lower case is asked for).
 	inWord bool
 	// dates, topics, lowerKeys, swifts: whether dates, a type whose topic
 	// words are noted, secret keys, SWIFT codes are asked for, so that the
@@ -90,7 +89,7 @@ type Scanner struct {
 func New(cfg Config) *Scanner {
 	t := cfg.Types & Detectable
 	s := &Scanner{types: t, thr: cfg.Threshold,
-		inWord:    t&SetOf(MAC_ADDRESS, UK_NATIONAL_INSURANCE_NUMBER, INTERNATIONAL_BANK_ACCOUNT_NUMBER, VEHICLE_IDENTIFICATION_NUMBER, DATE_TIME) != 0,
+		inWord:    t&SetOf(MAC_ADDRESS, UK_NATIONAL_INSURANCE_NUMBER, INTERNATIONAL_BANK_ACCOUNT_NUMBER, VEHICLE_IDENTIFICATION_NUMBER) != 0,
 		dates:     t.Has(DATE_TIME),
 		topics:    t&topicTypes != 0,
 		lowerKeys: t.Has(AWS_SECRET_KEY),
@@ -226,10 +225,6 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 			next = s.keyEnd
 		case tDigit:
 			if p > 0 && !digitStartOK(buf[p-1]) {
-				if e := fileDate(w, p); e > 0 && buf[p-1] == '-' && s.dates {
-					s.offer(&b, p, e, DATE_TIME, 0.8)
-					break
-				}
 				if st := macStart(w, p); st >= blo {
 					s.hexColon(&b, w, st, ctxLo)
 				} else if st := ciscoStart(w, p); st >= blo {
@@ -625,9 +620,6 @@ func inWordStart(w []byte, p int) bool {
 	if w[p-1] == '.' {
 		return ciscoStart(w, p) >= 0 // acde.484b.3a9b
 	}
-	if w[p-1] == '-' && fileDate(w, p) > 0 {
-		return true // export-20250729.tar.gz, app-2025-07-29.log
-	}
 	if w[p-1] == '-' || w[p-2] == '-' {
 		// The digit's group and the one before it must be hex pairs
 		// (a UUID's groups of four are turned away here).
@@ -645,28 +637,6 @@ func inWordStart(w []byte, p int) bool {
 		return true
 	}
 	return p-st >= 2 && lowerTokenAt(w, st, p) >= 0
-}
-
-// fileDate returns the end of a date written yyyymmdd or yyyy-mm-dd that
-// starts at p, after the '-' of a file's or key's name, and ends before
-// its extension or the next part of the name (export-20250729.tar.gz,
-// app-2025-07-29.log), or 0.
-func fileDate(w []byte, p int) int {
-	e := digitsEnd(w[:min(len(w), p+9)], p)
-	var y, m, d int
-	switch {
-	case e-p == 8:
-		y, m, d = num(w[p:p+4]), num(w[p+4:p+6]), num(w[p+6:p+8])
-	case e-p == 4 && e+6 <= len(w) && w[e] == '-' && w[e+3] == '-' && digitsEnd(w, e+1) == e+3 && digitsEnd(w, e+4) == e+6:
-		y, m, d = num(w[p:p+4]), num(w[e+1:e+3]), num(w[e+4:e+6])
-		e += 6
-	default:
-		return 0
-	}
-	if (e == len(w) || w[e] == '.' || w[e] == '_' || w[e] == '-' && e+1 < len(w) && !isDigit(w[e+1]) || w[e] == '/') && validDate(y, m, d) {
-		return e
-	}
-	return 0
 }
 
 // ciscoStart returns where a MAC address in Cisco's dotted form that
