@@ -2,9 +2,9 @@
 // text: precision, recall and F1 per entity type, at a confidence
 // threshold, and what a user of the redaction would notice: partial
 // redactions and hard negatives hit. By default the text is the synthetic
-// corpus; with -heldout, -heldout2 ... -heldout7 it is one of the
+// corpus; with -heldout, -heldout2 ... -heldout8 it is one of the
 // hand-written held-out sets, formats and contexts the generator does not
-// produce (the seventh is the one the detector was not tuned on).
+// produce (the eighth is the one the detector was not tuned on).
 //
 //	go run ./transforms/redact/cmd/pii-accuracy -size 16777216 -seed 1
 //	go run ./transforms/redact/cmd/pii-accuracy -heldout -misses 5
@@ -14,6 +14,7 @@
 //	go run ./transforms/redact/cmd/pii-accuracy -heldout5 -misses 5
 //	go run ./transforms/redact/cmd/pii-accuracy -heldout6 -misses 5
 //	go run ./transforms/redact/cmd/pii-accuracy -heldout7 -misses 5
+//	go run ./transforms/redact/cmd/pii-accuracy -heldout8 -misses 5
 //	go run ./transforms/redact/cmd/pii-accuracy -size 268435456 -out dense.txt
 package main
 
@@ -38,6 +39,7 @@ func main() {
 	heldout5 := flag.Bool("heldout5", false, "measure on the fifth held-out set, written after the detector was tuned on the first four")
 	heldout6 := flag.Bool("heldout6", false, "measure on the sixth held-out set, written after the detector was tuned on the first five")
 	heldout7 := flag.Bool("heldout7", false, "measure on the seventh held-out set, written after the detector was tuned on the first six")
+	heldout8 := flag.Bool("heldout8", false, "measure on the eighth held-out set, written after the detector was tuned on the first seven")
 	threshold := flag.Float64("threshold", 0.5, "confidence threshold")
 	misses := flag.Int("misses", 0, "print up to this many false positives and negatives per type")
 	out := flag.String("out", "", "also write the text measured to this file (a benchmark input)")
@@ -48,6 +50,8 @@ func main() {
 		err error
 	)
 	switch {
+	case *heldout8:
+		doc, err = corpus.HeldOut8()
 	case *heldout7:
 		doc, err = corpus.HeldOut7()
 	case *heldout6:
