@@ -61,7 +61,7 @@ var heldOut2Partials = map[detect.Entity]int{detect.DATE_TIME: 5, detect.URL: 1}
 // whole, in one match where the labels make two ("23/11/2025 at 9:20am").
 var heldOut3Gaps = map[detect.Entity]floor{
 	detect.BANK_ROUTING:                      {1, 0.97},
-	detect.DATE_TIME:                         {0.97, 0.95},
+	detect.DATE_TIME:                         {0.96, 0.94}, // and dhcpd's weekday number before a lease's date
 	detect.IP_ADDRESS:                        {0.98, 0.98}, // its label leaves a link-local address's zone out
 	detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER: {1, 0.97},
 }
@@ -73,7 +73,7 @@ var heldOut3Gaps = map[detect.Entity]floor{
 // glued to its type code.
 var heldOut4Gaps = map[detect.Entity]floor{
 	detect.CREDIT_DEBIT_NUMBER: {1, 0.96},
-	detect.DATE_TIME:           {0.99, 0.97},
+	detect.DATE_TIME:           {0.95, 0.93}, // its labels leave dhcpd's weekday number out of a lease's dates
 	detect.IP_ADDRESS:          {0.97, 1},
 	detect.PHONE:               {1, 0.96},
 }
@@ -114,6 +114,25 @@ var heldOut7Gaps = map[detect.Entity]floor{
 	detect.BANK_ROUTING:                      {0.96, 1},
 	detect.DATE_TIME:                         {0.99, 0.96},
 	detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER: {1, 0.94},
+}
+
+// heldOut8Gaps: the eighth set was measured once, blind, at the end of
+// the third pass (docs/benchmarks.md); what is left after the fixes its
+// misses led to: spoken dates and times ("June the 2nd", "quarter past
+// four"), days and months with no year or time (20/06), bare SSNs and
+// SINs in notes, a return file's routing numbers, numbers written as OCR
+// or speech splits them, and the AWS documentation's example keys and
+// an s3:// URL, which its labels leave out.
+var heldOut8Gaps = map[detect.Entity]floor{
+	detect.AWS_ACCESS_KEY:             {0.96, 1},
+	detect.BANK_ROUTING:               {1, 0.96},
+	detect.CA_SOCIAL_INSURANCE_NUMBER: {0.98, 0.96},
+	detect.CREDIT_DEBIT_NUMBER:        {0.96, 1},
+	detect.DATE_TIME:                  {0.99, 0.97},
+	detect.IP_ADDRESS:                 {0.97, 1},
+	detect.PHONE:                      {0.99, 0.97},
+	detect.SSN:                        {1, 0.94},
+	detect.URL:                        {0.98, 0.96},
 }
 
 // expect is what a labelled set must reach: precision and recall floors
@@ -191,5 +210,10 @@ func TestAccuracyGoals(t *testing.T) {
 		doc, err := corpus.HeldOut7()
 		require.NoError(t, err)
 		assertAccuracy(t, doc, expect{gaps: heldOut7Gaps, recall: 0.98, negatives: 2})
+	})
+	t.Run("held-out 8", func(t *testing.T) {
+		doc, err := corpus.HeldOut8()
+		require.NoError(t, err)
+		assertAccuracy(t, doc, expect{gaps: heldOut8Gaps, recall: 0.98, partials: map[detect.Entity]int{detect.DATE_TIME: 1}, negatives: 8})
 	})
 }

@@ -13,7 +13,7 @@ var (
 	ctxPhone   = words("phone", "tel", "telephone", "mobile", "cell", "fax", "call", "contact", "ph", "msisdn",
 		"calling", "called", "caller", "callee",
 		"mob", "móvil", "movil", "teléfono", "telefono", "tlf", "telefon", "handy", "mobil", "portable", "téléphone", "celular",
-		"contacto", "telefone", "telemóvel", "telemovel")
+		"contacto", "telefone", "telemóvel", "telemovel", "llamar", "llamarnos", "chiamare", "chiamarci", "cel", "gsm")
 	ctxNHS     = words("nhs", "health service", "nhs number")
 	ctxAadhaar = words("aadhaar", "aadhar", "uid", "uidai")
 	ctxCard    = words("card", "visa", "mastercard", "amex", "credit", "debit", "cc", "pan")
@@ -151,9 +151,10 @@ func ctxBoundary(orig []byte, j, inside int) bool {
 	if !isAlpha(c) {
 		return true
 	}
-	// camelCase: "SecretKey" ends "secret" at 't'|'K'; "awsSecret" starts at 'S'.
+	// camelCase: "SecretKey" ends "secret" at 't'|'K'; "awsSecret" starts at 'S';
+	// "NHSNumber" ends "nhs" at 'S'|'Nu'.
 	if j > inside {
-		return isUpper(c) && isLower(orig[inside])
+		return isUpper(c) && (isLower(orig[inside]) || isUpper(orig[inside]) && j+1 < len(orig) && isLower(orig[j+1]))
 	}
 	return isLower(c) && isUpper(orig[inside])
 }

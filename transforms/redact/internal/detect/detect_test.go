@@ -325,6 +325,26 @@ func TestPositives(t *testing.T) {
 		{"{'iban': 'x', 'bic': 'nwbkgb2l', 'phone': 1}", detect.SWIFT_CODE, "nwbkgb2l"},
 		{"  Intermediary:      BCITITMM\n", detect.SWIFT_CODE, "BCITITMM"},
 		{"spark.eventLog.dir  s3a://nw-spark-logs/events/\n", detect.URL, "s3a://nw-spark-logs/events/"},
+		// From the eighth set: a day and month with a time, m/d/yy with a
+		// time and a weekday, OCR's spaced dates and commas, German "17
+		// Uhr", British "2.15pm", lone hours, dhcpd's weekday number; a
+		// ';' CSV's URL ends at its delimiter; NHSNumber names its column;
+		// Belgian, Swiss and Mexican numbers.
+		{"Atorvastatin 20mg x28      16/06 10:12\n", detect.DATE_TIME, "16/06 10:12"},
+		{"6/10/25 8:30a FNOL from", detect.DATE_TIME, "6/10/25 8:30a"},
+		{"Appointment: Wed 18/6/25 2:30pm with", detect.DATE_TIME, "Wed 18/6/25 2:30pm"},
+		{"Date of birth :\n07 / 22 / 1988\n", detect.DATE_TIME, "07 / 22 / 1988"},
+		{"Start date :  Aug 4 , 2025   ", detect.DATE_TIME, "Aug 4 , 2025"},
+		{"am 30. April 2025, 17 Uhr.", detect.DATE_TIME, "30. April 2025, 17 Uhr"},
+		{"on Tuesday 8 July 2025 at 2.15pm.", detect.DATE_TIME, "Tuesday 8 July 2025 at 2.15pm"},
+		{"between 8am and 6pm.", detect.DATE_TIME, "6pm"},
+		{"lease 10.0.0.9 { starts 1 2025/06/30 08:01:12; ends", detect.DATE_TIME, "1 2025/06/30 08:01:12"},
+		{"Date : 7/28/25\n", detect.DATE_TIME, "7/28/25"},
+		{"id;web;date;note\nL-1;https://devries-installatie.nl;03-06-2025;nieuw\n", detect.URL, "https://devries-installatie.nl"},
+		{"NHSNumber,Surname,Forename,DOB\n5076791380,Turner,Jack,1945-03-02\n", detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER, "5076791380"},
+		{"Tel. 09 223 44 71 – GSM 0477 12 09 33 – info", detect.PHONE, "0477 12 09 33"},
+		{"Rückfragen: 044 447 12 09 oder", detect.PHONE, "044 447 12 09"},
+		{"mi cel es 55 1234 5678 por si", detect.PHONE, "55 1234 5678"},
 		// X12's qualifiers say what an element is.
 		{"PER*IC*JOHN SMITH*TE*6175551234*EM*js@x.com~", detect.PHONE, "6175551234"},
 		{"REF*SY*512345678~", detect.SSN, "512345678"},
@@ -446,9 +466,12 @@ func TestNearMisses(t *testing.T) {
 		"Message-ID: <CAF8x2Lq0=Tn7cW@mail.gmail.com>\n",
 		"\"sender\",\"message_id\",\"x\"\n\"a\",\"<e9a4a8d1f3c1.4f1a@docusign.net>\",\"y\"\n",
 		"{'bic': 'XXXXDEFF'}", "request,account,x\nRO-1,88412-09911,y\n", "version 1.2.3.4.5 > x",
+		"PM2.5 and 13pm", "ref 12 3456 7890",
 	} {
 		assert.Empty(t, find(all, s), "%q", s)
 	}
+	// A lone "a" after a time is a word, not "am"; a ratio is no date.
+	assert.Equal(t, []found{{detect.DATE_TIME, "10:30"}}, find(all, "ratio 1/2 and 10:30 a record"))
 	// A record's date may end the input (no separator after it).
 	assert.Equal(t, []found{{detect.DATE_TIME, "20251015234634"}}, find(all, "MSH|x|20251015234634"))
 	// Dates are found as DATE_TIME, never as another type.

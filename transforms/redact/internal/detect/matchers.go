@@ -811,6 +811,13 @@ func (s *Scanner) url(b *best, w []byte, p, blo int) {
 // offerURL offers the URL that starts at start, read on from from, and
 // marks it to be continued if it was cut at maxURL and is the best yet.
 func (s *Scanner) offerURL(b *best, w []byte, start, from int, score float32) {
+	if s.hdr.n > 0 && s.hdr.delim == ';' && start >= s.row.st && start < s.row.e {
+		// In a row of a ';' table, the delimiter ends the URL, as ','
+		// does everywhere.
+		if k := bytes.IndexByte(w[from:min(len(w), s.row.e)], ';'); k >= 0 {
+			w = w[:from+k]
+		}
+	}
 	e, capped := urlEnd(w, start, from)
 	if e <= from {
 		return

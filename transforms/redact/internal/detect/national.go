@@ -75,6 +75,15 @@ func (s *Scanner) national(b *best, w []byte, p, lo int, g *groups) {
 		}
 		return
 	}
+	if g.n >= 4 && sep == ' ' && g.sep[1] == ' ' && g.sep[2] == ' ' && g.len(0) >= 2 && g.len(0) <= 4 && g.len(2) == 2 && g.len(3) == 2 &&
+		(g.len(1) == 3 || g.len(1) == 2) && g.endsAt(w, 4, "") && w[g.s[1]] != '0' {
+		// Belgium's and Switzerland's groups of two after the area code:
+		// 09 223 44 71, 044 447 12 09, 0477 12 09 33.
+		if n := g.len(0) + g.len(1) + 4; n == 9 || n == 10 {
+			s.offer(b, p, g.e[3], PHONE, s.ctxScore(w, lo, p, 0.6, 0.95, ctxPhone))
+			return
+		}
+	}
 	// The subscriber number never starts with 0, but in the UK's mobile
 	// and non-geographic ranges and Australia's mobiles: 07384 019 227,
 	// 0330 088 4410, 0412 040 834.
@@ -134,6 +143,10 @@ func (s *Scanner) noTrunk(b *best, w []byte, p, lo int, g *groups) {
 		} else if l1 == 4 {
 			s.offer(b, p, g.e[2], PHONE, s.ctxScore(w, lo, p, 0.3, 0.9, ctxPhone))
 		}
+		return
+	}
+	if l0 == 2 && w[p] != '0' && g.token(w, " ", 2, 4, 4) && s.hasContext(w, lo, p, ctxPhone) {
+		s.offer(b, p, g.e[2], PHONE, 0.9) // Mexico: 55 1234 5678, with a label
 		return
 	}
 	if (w[p] >= '6' || w[p] == '2' && g.len(0) == 3) && (g.token(w, " ", 3, 3, 3) || g.token(w, " ", 3, 2, 2, 2) || g.token(w, " ", 2, 3, 2, 2)) {

@@ -294,6 +294,13 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 			if g.len(0) <= 2 && dates && isUpper(w[e0]) {
 				s.compactDate(b, w, p, e0, lo)
 			}
+			if g.len(0) <= 2 && dates && (w[e0]|0x20 == 'a' || w[e0]|0x20 == 'p') {
+				if h := num(w[p:e0]); h >= 1 && h <= 12 {
+					if n := ampmAt(w, e0); n > 0 && p > 0 && w[p-1] != '.' && w[p-1] != ',' {
+						s.offer(b, p, e0+n, DATE_TIME, 0.6) // an hour: 9am, 6pm
+					}
+				}
+			}
 			if g.len(0) == 6 && dates && e0+4 <= len(w) && isDigit(w[e0+3]) && currency(w[e0:e0+3]) &&
 				validDate(2000+num(w[p:p+2]), num(w[p+2:p+4]), num(w[p+4:p+6])) {
 				s.offer(b, p, e0, DATE_TIME, 0.8) // SWIFT's value date, currency and amount: 241016USD12194,4
@@ -307,6 +314,9 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		}
 		if (w[e0] == ' ' || w[e0] == '/' || w[e0] == '-' || w[e0] == '.' && e0+1 < len(w) && w[e0+1] == ' ') && g.len(0) <= 2 && dates {
 			s.dayMonthYear(b, w, p, lo)
+			if wordAt(w, e0, " / ") {
+				s.spacedDate(b, w, p, e0) // as OCR reads a form: 07 / 22 / 1988
+			}
 		}
 	}
 	var dbuf [24]byte
@@ -329,13 +339,27 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		if (validDate(y, a, c) || validDate(y, c, a)) && (g.sep[0] != ' ' || s.hasContext(w, lo, p, ctxDate)) {
 			s.dateWithTime(b, w, p, g.e[2], lo)
 		}
-	case g.n >= 4 && l0 == 2 && g.sep[2] == ' ' && g.shape(w, "./", 2, 2, 2):
-		// dd.mm.yy or mm/dd/yy, only with a time after it: alone, the
+	case g.n >= 4 && l0 <= 2 && g.len(1) <= 2 && g.sep[2] == ' ' && g.sep[0] == g.sep[1] && g.shape(w, "./", l0, g.len(1), 2):
+		// dd.mm.yy or m/d/yy, only with a time after it: alone, the
 		// shape is as often a version or a ratio.
 		a, c, y := num(w[g.s[0]:g.e[0]]), num(w[g.s[1]:g.e[1]]), 2000+num(w[g.s[2]:g.e[2]])
-		if t := timeAt(w, g.e[2]+1); t-g.e[2] >= 9 && wordEnd(w, t) && (validDate(y, a, c) || validDate(y, c, a)) {
-			t, _ = clockTail(w, t)
-			s.offer(b, p, t, DATE_TIME, 0.85)
+		if t := paddedTimeAt(w, g.e[2]+1); t > 0 && (validDate(y, a, c) || validDate(y, c, a)) {
+			if t, _ = clockTail(w, t); wordEnd(w, t) {
+				st := p
+				if p > 3 && w[p-1] == ' ' {
+					st = s.weekdayBefore(w, p, lo) // Wed 18/6/25 2:30pm
+				}
+				s.offer(b, st, t, DATE_TIME, 0.85)
+			}
+		}
+	case g.n >= 4 && l0 <= 2 && g.sep[0] == '/' && g.len(1) <= 2 && g.sep[1] == ' ' && g.sep[2] == ':':
+		// A day and month with a time and no year, as logs and
+		// registers write them: 16/06 10:12, 7/1 06:10.
+		a, c := num(w[g.s[0]:g.e[0]]), num(w[g.s[1]:g.e[1]])
+		if t := paddedTimeAt(w, g.s[2]); t > 0 && (validDate(2000, a, c) || validDate(2000, c, a)) {
+			if t, _ = clockTail(w, t); wordEnd(w, t) {
+				s.offer(b, p, t, DATE_TIME, 0.8)
+			}
 		}
 	case g.n == 3 && l0 == 2 && g.shape(w, "./", 2, 2, 2) && g.e[2]+2 < len(w) && w[g.e[2]] == ',' && w[g.e[2]+1] == ' ':
 		// The same with ", " and a time, as WhatsApp exports a chat:
@@ -354,7 +378,7 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		}
 		if g.sep[0] == '/' && s.wholeCell(w, p, g.e[2]) {
 			s.offer(b, p, g.e[2], DATE_TIME, 0.8) // (dotted, a cell is as often a version: 15.12.49)
-		} else if l0 == 2 && g.len(1) == 2 {
+		} else {
 			s.underLabel(b, w, lo, p, g.e[2], DATE_TIME, 0.8, ctxDate)
 		}
 	case g.n >= 2 && g.sep[0] == ':' && g.len(0) <= 2 && g.len(1) == 2:
@@ -785,6 +809,12 @@ func (s *Scanner) dateSpan(b *best, w []byte, p, e, lo int, score float32) {
 				if te = clockAt(w, e+2); te == 0 {
 					te = atClock(w, e+2) // "1 de julho de 2025, às 16:00"
 				}
+				if te == 0 {
+					te = hourAt(w, e+2) // "Friday 11 July, 9am"
+				}
+				if h := digitsEnd(w[:min(len(w), e+4)], e+2); te == 0 && h > e+2 && num(w[e+2:h]) <= 23 && wordAt(w, h, " Uhr") && wordEnd(w, h+4) {
+					te = h + 4 // "30. April 2025, 17 Uhr"
+				}
 			}
 		}
 		if te > 0 && wordEnd(w, te) {
@@ -804,6 +834,9 @@ func (s *Scanner) dateSpan(b *best, w []byte, p, e, lo int, score float32) {
 	st := p
 	if p > 3 && w[p-1] == ' ' {
 		st = s.weekdayBefore(w, p, lo)
+		if p > 9 && w[p-2] >= '0' && w[p-2] <= '6' && w[p-3] == ' ' && (wordAt(w, p-9, "starts") || wordAt(w, p-7, "ends") || wordAt(w, p-7, "cltt") || wordAt(w, p-7, "tstp")) {
+			st = p - 2 // ISC dhcpd's lease: "starts 1 2025/06/30 08:01:12", the weekday's number first
+		}
 	}
 	s.offer(b, st, e, DATE_TIME, score)
 }
@@ -854,6 +887,11 @@ func atClock(w []byte, i int) int {
 func hourAt(w []byte, i int) int {
 	if e := clockAt(w, i); e > 0 {
 		return e
+	}
+	if h := digitsEnd(w[:min(len(w), i+3)], i); h > i && h < len(w) && w[h] == '.' && twoDigits(w, h+1, 59) {
+		if n := ampmAt(w, h+3); n > 0 && num(w[i:h]) <= 12 {
+			return h + 3 + n // British: 2.15pm
+		}
 	}
 	e := digitsEnd(w[:min(len(w), i+3)], i)
 	if e == i || num(w[i:e]) > 12 || num(w[i:e]) == 0 {
@@ -988,7 +1026,10 @@ func clockTail(w []byte, e int) (int, bool) {
 	if w[e] == ' ' {
 		e++
 	}
-	if n := ampmAt(w, e); n > 0 {
+	if n := ampmAt(w, e); n > 0 || e == e0 && e+1 < len(w) && (w[e] == 'a' || w[e] == 'p') && wordEnd(w, e+1) {
+		if n == 0 {
+			n = 1 // a or p glued to the time, as claim notes write it: 8:30a
+		}
 		e += n
 		if e+3 <= len(w) && w[e] == ' ' && (wordAt(w, e+1, "ET") || wordAt(w, e+1, "PT") || wordAt(w, e+1, "CT") || wordAt(w, e+1, "MT")) && wordEnd(w, e+3) {
 			return e + 3, true // US zones in two letters, after AM or PM: 3:12 PM ET
@@ -1456,6 +1497,24 @@ func wordAt(w []byte, i int, word string) bool {
 	return i+len(word) <= len(w) && string(w[i:i+len(word)]) == word
 }
 
+// spacedDate: a date whose '/' has a space each side, as OCR reads a
+// printed form: "07 / 22 / 1988". The first number ends at e0.
+func (s *Scanner) spacedDate(b *best, w []byte, p, e0 int) {
+	i := e0 + 3
+	j := digitsEnd(w[:min(len(w), i+3)], i)
+	if j == i || j-i > 2 || !wordAt(w, j, " / ") {
+		return
+	}
+	k := digitsEnd(w[:min(len(w), j+8)], j+3)
+	if k-(j+3) != 4 || !wordEnd(w, k) {
+		return
+	}
+	a, c, y := num(w[p:e0]), num(w[i:j]), num(w[j+3:k])
+	if validDate(y, a, c) || validDate(y, c, a) {
+		s.offer(b, p, k, DATE_TIME, 0.8)
+	}
+}
+
 // cjkDate: a date as Chinese and Japanese write it, 2026年7月14日, perhaps
 // with a time after it.
 func (s *Scanner) cjkDate(b *best, w []byte, p, lo int) {
@@ -1739,7 +1798,7 @@ func followsDate(w []byte, i int) bool {
 	}
 	switch w[i] {
 	case ' ':
-		return i+1 < len(w) && isDigit(w[i+1])
+		return i+1 < len(w) && (isDigit(w[i+1]) || w[i+1] == ',' && followsDate(w, i+1))
 	case ',':
 		return i+2 < len(w) && w[i+1] == ' ' && isDigit(w[i+2]) && digitsEnd(w, i+2)-(i+2) == 4
 	case ':', '/', '-', '.':
@@ -1804,6 +1863,9 @@ func (s *Scanner) monthDayYear(b *best, w []byte, p, lo int) {
 			s.offer(b, s.weekdayBefore(w, p, lo), t, DATE_TIME, 0.85)
 			return
 		}
+	}
+	if wordAt(w, i, " ,") {
+		i++ // as OCR reads it: "Aug 4 , 2025"
 	}
 	if w[i] == ',' {
 		i++
