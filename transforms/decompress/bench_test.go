@@ -30,7 +30,18 @@ type benchInput struct {
 var (
 	benchOnce   sync.Once
 	benchInputs []benchInput
+	benchDir    string // the compressed inputs on disk, removed when the tests end
 )
+
+// TestMain removes the benchmarks' inputs from disk: they are written once
+// for every benchmark of the package, so no one benchmark's TempDir fits.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
 
 // inputs compresses one realistic corpus (logs and JSON lines) with each
 // format's usual tool at its default level.
@@ -41,6 +52,7 @@ func inputs(b *testing.B) []benchInput {
 		if err != nil {
 			b.Fatal(err)
 		}
+		benchDir = dir
 		add := func(format, tool string, args []string, data []byte) {
 			file := filepath.Join(dir, "corpus."+format)
 			if err := os.WriteFile(file, data, 0o644); err != nil {
