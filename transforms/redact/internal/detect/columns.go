@@ -587,8 +587,10 @@ func readFixedHeader(h *header, w []byte, i int) bool {
 // spaces after a first name: no longer than a name may be, and holding
 // only what a name holds.
 func columnGap(w []byte, i int) bool {
-	for i < len(w) && w[i] == ' ' {
-		i++
+	for st := i; i < len(w) && w[i] == ' '; i++ {
+		if i-st > 24 {
+			return false // indented as code or markup is, not as a frame's header
+		}
 	}
 	for k := i; k+1 < len(w) && k-i <= maxColName; k++ {
 		c := w[k]

@@ -1290,9 +1290,13 @@ var foreignMonths = [...]struct {
 // starts with it: most words are turned away by one lookup.
 var foreignFirst uint32
 
+// foreignByFirst holds foreignMonths' indexes by their first letter.
+var foreignByFirst [26][]uint8
+
 func init() {
-	for _, f := range foreignMonths {
+	for k, f := range foreignMonths {
 		foreignFirst |= 1 << (f.name[0] - 'a')
+		foreignByFirst[f.name[0]-'a'] = append(foreignByFirst[f.name[0]-'a'], uint8(k))
 	}
 }
 
@@ -1304,9 +1308,10 @@ func foreignMonth(w []byte, i int) (int, int) {
 	if c < 'a' || c > 'z' || foreignFirst&(1<<(c-'a')) == 0 {
 		return 0, 0
 	}
-	for _, f := range foreignMonths {
+	for _, k := range foreignByFirst[c-'a'] {
+		f := &foreignMonths[k]
 		n := len(f.name)
-		if i+n > len(w) || f.name[0] != c {
+		if i+n > len(w) {
 			continue
 		}
 		k := 1
