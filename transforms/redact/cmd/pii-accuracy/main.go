@@ -32,14 +32,10 @@ import (
 func main() {
 	size := flag.Int("size", 16<<20, "bytes of corpus to generate")
 	seed := flag.Uint64("seed", 1, "corpus seed")
-	heldout := flag.Bool("heldout", false, "measure on the first hand-written held-out set instead of the generated corpus")
-	heldout2 := flag.Bool("heldout2", false, "measure on the second, independent hand-written held-out set")
-	heldout3 := flag.Bool("heldout3", false, "measure on the third held-out set, written after the detector was tuned on the first two")
-	heldout4 := flag.Bool("heldout4", false, "measure on the fourth held-out set, written after the detector was tuned on the first three")
-	heldout5 := flag.Bool("heldout5", false, "measure on the fifth held-out set, written after the detector was tuned on the first four")
-	heldout6 := flag.Bool("heldout6", false, "measure on the sixth held-out set, written after the detector was tuned on the first five")
-	heldout7 := flag.Bool("heldout7", false, "measure on the seventh held-out set, written after the detector was tuned on the first six")
-	heldout8 := flag.Bool("heldout8", false, "measure on the eighth held-out set, written after the detector was tuned on the first seven")
+	sets := make([]*bool, len(corpus.HeldOutSets))
+	for k, set := range corpus.HeldOutSets {
+		sets[k] = flag.Bool(set.Name, false, fmt.Sprintf("measure on hand-written held-out set %d of %d instead of the generated corpus (the last was measured blind before the detector was tuned on it)", k+1, len(sets)))
+	}
 	threshold := flag.Float64("threshold", 0.5, "confidence threshold")
 	misses := flag.Int("misses", 0, "print up to this many false positives and negatives per type")
 	out := flag.String("out", "", "also write the text measured to this file (a benchmark input)")
@@ -49,24 +45,15 @@ func main() {
 		doc corpus.Doc
 		err error
 	)
-	switch {
-	case *heldout8:
-		doc, err = corpus.HeldOut8()
-	case *heldout7:
-		doc, err = corpus.HeldOut7()
-	case *heldout6:
-		doc, err = corpus.HeldOut6()
-	case *heldout5:
-		doc, err = corpus.HeldOut5()
-	case *heldout4:
-		doc, err = corpus.HeldOut4()
-	case *heldout3:
-		doc, err = corpus.HeldOut3()
-	case *heldout2:
-		doc, err = corpus.HeldOut2()
-	case *heldout:
-		doc, err = corpus.HeldOut()
-	default:
+	held := -1
+	for k, on := range sets {
+		if *on {
+			held = k // the last one named
+		}
+	}
+	if held >= 0 {
+		doc, err = corpus.HeldOutSets[held].Load()
+	} else {
 		g := corpus.New(*seed)
 		g.PIIRate = *rate
 		doc = g.Generate(*size)

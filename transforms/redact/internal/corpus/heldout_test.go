@@ -39,8 +39,9 @@ func TestParseMarked(t *testing.T) {
 
 // The held-out sets parse, and label every type detected offline.
 func TestHeldOutLabelsEveryType(t *testing.T) {
-	for name, set := range map[string]func() (Doc, error){"heldout": HeldOut, "heldout2": HeldOut2, "heldout3": HeldOut3, "heldout4": HeldOut4, "heldout5": HeldOut5, "heldout6": HeldOut6, "heldout7": HeldOut7, "heldout8": HeldOut8} {
-		doc, err := set()
+	for _, set := range HeldOutSets {
+		name := set.Name
+		doc, err := set.Load()
 		require.NoError(t, err, name)
 		n := map[detect.Entity]int{}
 		for _, l := range doc.Labels {
