@@ -100,7 +100,8 @@ var heldOut5Gaps = map[detect.Entity]floor{
 // output): redacted, they are all covered; those offsets are its hard
 // negatives touched.
 var heldOut6Gaps = map[detect.Entity]floor{
-	detect.DATE_TIME: {0.97, 0.97},
+	detect.AWS_ACCESS_KEY: {0.75, 1}, // its labels mark a key once where a scanner's report repeats it
+	detect.DATE_TIME:      {0.97, 0.97},
 }
 
 // heldOut7Gaps: the seventh set was measured once, blind, at the end of
@@ -133,6 +134,22 @@ var heldOut8Gaps = map[detect.Entity]floor{
 	detect.PHONE:                      {0.99, 0.97},
 	detect.SSN:                        {1, 0.94},
 	detect.URL:                        {0.98, 0.96},
+}
+
+// heldOut9Gaps: the ninth set, meant to be typical rather than hard, was
+// measured once, blind, on the final code of the third pass; only two
+// general faults it showed were fixed after it (a second access key
+// before a secret, and CSV amounts written with an unquoted thousands
+// separator). Left: NHS numbers in fixed-width lists whose header does
+// not line up, IPv4-shaped versions in columns not named for them,
+// VINs and dates without context.
+var heldOut9Gaps = map[detect.Entity]floor{
+	detect.DATE_TIME:                         {0.99, 0.95},
+	detect.IP_ADDRESS:                        {0.94, 0.95},
+	detect.PHONE:                             {0.97, 1},
+	detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER: {1, 0.75},
+	detect.URL:                               {0.95, 0.98},
+	detect.VEHICLE_IDENTIFICATION_NUMBER:     {1, 0.91},
 }
 
 // expect is what a labelled set must reach: precision and recall floors
@@ -186,6 +203,7 @@ func TestAccuracyGoals(t *testing.T) {
 		{gaps: heldOut6Gaps, recall: 0.98, negatives: 31},
 		{gaps: heldOut7Gaps, recall: 0.98, negatives: 2},
 		{gaps: heldOut8Gaps, recall: 0.98, partials: map[detect.Entity]int{detect.DATE_TIME: 1}, negatives: 8},
+		{gaps: heldOut9Gaps, recall: 0.98, partials: map[detect.Entity]int{detect.DATE_TIME: 3}, negatives: 11},
 	}
 	require.Len(t, corpus.HeldOutSets, len(expects), "every held-out set has its goals")
 	for k, set := range corpus.HeldOutSets {

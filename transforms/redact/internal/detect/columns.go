@@ -138,13 +138,13 @@ func readHeader(h *header, w []byte, i int) bool {
 	if r := bytes.IndexByte(w[next:], '\n'); r >= 0 && tableRule(w[next:next+r]) {
 		next += r + 1
 	}
-	if e2, n := fields(w, next, delim); n != tmp.n {
+	if e2, n := fields(w, next, delim); !rowOf(&tmp, w, next, e2, n) {
 		// One malformed row (a comma outside quotes) does not hide a
 		// table: the row after it may show it.
 		if e2 < 0 {
 			return false
 		}
-		if _, n2 := fields(w, e2+1, delim); n2 != tmp.n {
+		if e3, n2 := fields(w, e2+1, delim); !rowOf(&tmp, w, e2+1, e3, n2) {
 			return false
 		}
 	}
@@ -309,7 +309,7 @@ func (s *Scanner) lineStart(w []byte, i int) {
 		}
 		if e := bytes.IndexByte(w[j:], '\n'); e >= 0 && w[j] == '(' {
 			s.row = span{j + 1, j + e}
-			s.rowBounds(w)
+			s.rowBounds(w, false)
 			return
 		}
 		s.hdr.n = 0
@@ -323,9 +323,9 @@ func (s *Scanner) lineStart(w []byte, i int) {
 		// does not end an export.
 		if i >= len(w) || bytesContain("{[< \t\r\n", w[i]) && !(s.hdr.indented && w[i] == ' ') {
 			s.hdr.n = 0
-		} else if e, n := fields(w, i, s.hdr.delim); e >= 0 && n == s.hdr.n {
+		} else if e, n := fields(w, i, s.hdr.delim); rowOf(&s.hdr, w, i, e, n) {
 			s.row = span{i, e}
-			s.rowBounds(w)
+			s.rowBounds(w, n != s.hdr.n)
 			if s.hdr.swift >= 0 && s.swifts {
 				s.swiftCell(w, i, e)
 			}
@@ -415,20 +415,29 @@ func (s *Scanner) readInsert(w []byte, i int) {
 	s.hdr = tmp
 	if t := bytes.IndexByte(line[values:], '('); t >= 0 {
 		s.row = span{i + values + t + 1, i + e} // VALUES (42, 'Ann', ...) on the same line
-		s.rowBounds(w)
+		s.rowBounds(w, false)
 	}
 }
 
 // rowBounds records where the fields of the current delimited row end,
 // as it starts: a cell far into a wide row (past Lookback) still has its
 // column. A delimiter between double quotes is no bound.
-func (s *Scanner) rowBounds(w []byte) {
+func (s *Scanner) rowBounds(w []byte, amounts bool) {
 	h, r := &s.hdr, s.row
 	s.nb = 0
-	if h.fixed || h.sql || r.e-r.st <= Lookback {
+	if h.fixed || h.sql || r.e-r.st <= Lookback && !amounts {
 		return // (a short row's fields are counted from its start, which stays in reach)
 	}
 	line := w[r.st:r.e]
+	if amounts {
+		for i, c := range line {
+			if c == ',' && !amountComma(line, i) && s.nb < maxCols {
+				s.bounds[s.nb] = r.st + i
+				s.nb++
+			}
+		}
+		return
+	}
 	if bytes.IndexByte(line, '"') < 0 {
 		for i := 0; s.nb < maxCols; i++ {
 			k := bytes.IndexByte(line[i:], h.delim)
@@ -451,6 +460,36 @@ func (s *Scanner) rowBounds(w []byte) {
 			s.nb++
 		}
 	}
+}
+
+// rowOf reports whether the line [i, e) with n fields is a row of h's
+// table: as many fields, or more by the thousands separators of amounts
+// written without quotes ("43,791.28"), which separate no fields.
+func rowOf(h *header, w []byte, i, e, n int) bool {
+	return e >= 0 && (n == h.n || n > h.n && h.delim == ',' && n-amountCommas(w[i:e]) == h.n)
+}
+
+// amountComma reports whether the ',' at i is the thousands separator of
+// an amount written without quotes: a digit before it, three digits and
+// ".dd" after it, then the end of the field (43,791.28).
+func amountComma(line []byte, i int) bool {
+	return i > 0 && isDigit(line[i-1]) && i+7 <= len(line) && digitsEnd(line, i+1) == i+4 && line[i+4] == '.' &&
+		digitsEnd(line, i+5) == i+7 && (i+7 == len(line) || line[i+7] == ',' || line[i+7] == '\r')
+}
+
+// amountCommas counts the thousands separators of unquoted amounts in a
+// CSV line with no quotes.
+func amountCommas(line []byte) int {
+	if bytes.IndexByte(line, '"') >= 0 {
+		return 0
+	}
+	n := 0
+	for i, c := range line {
+		if c == ',' && amountComma(line, i) {
+			n++
+		}
+	}
+	return n
 }
 
 // sqlField returns the index of the field of a tuple of SQL values that

@@ -9,7 +9,7 @@ var (
 	ctxSSN     = words("ssn", "social security", "social sec", "ss#", "ss #")
 	ctxITIN    = words("itin", "taxpayer", "tax id", "tax_id", "taxid", "tin")
 	ctxSIN     = words("sin", "s.i.n", "social insurance", "insurance number", "nas", "assurance sociale")
-	ctxRouting = words("routing", "aba", "rtn", "transit", "bank")
+	ctxRouting = words("routing", "aba", "rtn", "transit", "bank", "route", "rdfi", "odfi")
 	ctxPhone   = words("phone", "tel", "telephone", "mobile", "cell", "fax", "call", "contact", "ph", "msisdn",
 		"calling", "called", "caller", "callee",
 		"mob", "móvil", "movil", "teléfono", "telefono", "tlf", "telefon", "handy", "mobil", "portable", "téléphone", "celular",

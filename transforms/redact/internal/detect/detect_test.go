@@ -870,6 +870,18 @@ func TestTableColumns(t *testing.T) {
 	assert.Equal(t, []found{{detect.BANK_ROUTING, "021000021"}}, find(all, wide))
 	plural := "id\tstatus\tdependent_tins\n1\tA\t289998915\n"
 	assert.Equal(t, []found{{detect.SSN, "289998915"}}, find(all, plural))
+	// A rotation's CSV lists an old and a new access key before the new
+	// secret: both keys are found, and the secret after them.
+	rotation := "profile,old_access_key_id,new_access_key_id,new_secret_access_key\n" +
+		"svc,AKIAVBLJ2U6FZPYT4WI7,AKIA5HR2ZAEK2JIMMH6W,n24G3v6psValVOEaByxuVkzTUU55B1k8iaDXpW1B\n"
+	assert.Equal(t, []found{{detect.AWS_ACCESS_KEY, "AKIAVBLJ2U6FZPYT4WI7"}, {detect.AWS_ACCESS_KEY, "AKIA5HR2ZAEK2JIMMH6W"},
+		{detect.AWS_SECRET_KEY, "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"}}, find(all, rotation))
+	// Amounts written with a thousands separator and no quotes do not
+	// hide a CSV's columns; route= and rdfi= label routing numbers.
+	amounts := "emp_id,name,routing,account,net_pay,pay_date\nEMP1,Liam,678295933,89213463,36,161.27,02/22/2025\n"
+	assert.Contains(t, find(all, amounts), found{detect.BANK_ROUTING, "678295933"})
+	assert.Contains(t, find(all, "net=91,359.51 route=651755652 acct=1046"), found{detect.BANK_ROUTING, "651755652"})
+	assert.Contains(t, find(all, "trace=2743501573508901 rdfi=729929873 receiver"), found{detect.BANK_ROUTING, "729929873"})
 	// pandas prints a frame right-aligned, its header indented.
 	frame := "   patient_id           name    nhs_number\n" +
 		"0     P702739   Harry Hughes    9434765919\n" +

@@ -400,8 +400,9 @@ func (s *Scanner) accessKey(b *best, w []byte, blo, lo int, dst []Match) (int, [
 	b2.ok = false
 	s.secretNear(&b2, w, p, lo)
 	if b2.ok {
-		dst = append(dst, b2.m)
-		s.last, p = b2.m.End, b2.m.End
+		// Held, not reported at once: what lies between (a second access
+		// key, as a rotation's CSV lists old and new) is still scanned.
+		s.holdCell(b2.m)
 	} else if s.dates && p+10 <= len(w) && w[p] == '/' && w[p+9] == '/' && digitsEnd(w, p+1) == p+9 &&
 		validDate(num(w[p+1:p+5]), num(w[p+5:p+7]), num(w[p+7:p+9])) {
 		// A SigV4 credential's scope: AKIA.../20250216/eu-west-1/s3/aws4_request;
