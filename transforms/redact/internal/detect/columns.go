@@ -466,7 +466,10 @@ func (s *Scanner) rowBounds(w []byte, amounts bool) {
 // table: as many fields, or more by the thousands separators of amounts
 // written without quotes ("43,791.28"), which separate no fields.
 func rowOf(h *header, w []byte, i, e, n int) bool {
-	return e >= 0 && (n == h.n || n > h.n && h.delim == ',' && n-amountCommas(w[i:e]) == h.n)
+	if n == h.n {
+		return e >= 0
+	}
+	return e >= 0 && n > h.n && h.delim == ',' && n-amountCommas(w[i:e]) == h.n
 }
 
 // amountComma reports whether the ',' at i is the thousands separator of
