@@ -441,7 +441,7 @@ func (s *Scanner) mtDate(b *best, w []byte, p int) {
 		return
 	}
 	e := digitsEnd(w[:min(len(w), i+10)], i)
-	if e-i < 6 || !validDate(2000+num(w[i:i+2]), num(w[i+2:i+4]), num(w[i+4:i+6])) {
+	if e-i < 6 || !yymmdd(w[i:]) {
 		return
 	}
 	end := i + 6

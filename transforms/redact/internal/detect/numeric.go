@@ -228,7 +228,7 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		return
 	}
 	if e0-p == 6 && g.n == 1 && dates && p > 0 && w[p-1] == '*' && e0 < len(w) && w[e0] == '*' &&
-		validDate(2000+num(w[p:p+2]), num(w[p+2:p+4]), num(w[p+4:p+6])) && hhmmField(w, e0+1) > 0 {
+		yymmdd(w[p:]) && hhmmField(w, e0+1) > 0 {
 		// X12's interchange header: ISA*...*230714*2021*, a date and a time.
 		s.offer(b, p, e0, DATE_TIME, 0.8)
 		s.x12Time(w, e0)
@@ -242,7 +242,7 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 	}
 	if e0-p == 8 && dates && e0+9 <= len(w) && w[e0] == '-' && isDigit(w[e0+1]) && w[e0+3] == ':' {
 		// FIX's UTCTimestamp: 20250729-13:30:00.002.
-		if t := timeAt(w, e0+1); t-e0 >= 9 && validDate(num(w[p:p+4]), num(w[p+4:p+6]), num(w[p+6:p+8])) {
+		if t := timeAt(w, e0+1); t-e0 >= 9 && yyyymmdd(w[p:]) {
 			s.offer(b, p, t, DATE_TIME, 0.85)
 			return
 		}
@@ -265,7 +265,7 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		if n == 8 && wordEnd(w, e0) {
 			// yyyymmdd is as often an order number: a date only under a
 			// label, as a report's EFFECTIVE or DATE column.
-			if validDate(num(w[p:p+4]), num(w[p+4:p+6]), num(w[p+6:p+8])) {
+			if yyyymmdd(w[p:]) {
 				s.underLabel(b, w, lo, p, e0, DATE_TIME, 0.85, ctxDate)
 			}
 			return
@@ -302,7 +302,7 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 				}
 			}
 			if g.len(0) == 6 && dates && e0+4 <= len(w) && isDigit(w[e0+3]) && currency(w[e0:e0+3]) &&
-				validDate(2000+num(w[p:p+2]), num(w[p+2:p+4]), num(w[p+4:p+6])) {
+				yymmdd(w[p:]) {
 				s.offer(b, p, e0, DATE_TIME, 0.8) // SWIFT's value date, currency and amount: 241016USD12194,4
 			}
 			if g.len(0) <= 2 && w[e0] == 'h' && dates {
@@ -741,9 +741,9 @@ func (s *Scanner) dicom(b *best, w []byte, p, e0 int) {
 	}
 	n := e0 - p
 	switch {
-	case vr == "DA" && n == 8 && validDate(num4(w[p:]), num2(w[p+4:]), num2(w[p+6:])),
+	case vr == "DA" && n == 8 && yyyymmdd(w[p:]),
 		vr == "TM" && (n == 4 || n == 6) && clockDigits(w[p:e0]),
-		vr == "DT" && n >= 8 && n <= 14 && n%2 == 0 && validDate(num4(w[p:]), num2(w[p+4:]), num2(w[p+6:])) && clockDigits(w[p+8:e0]):
+		vr == "DT" && n >= 8 && n <= 14 && n%2 == 0 && yyyymmdd(w[p:]) && clockDigits(w[p+8:e0]):
 		s.offer(b, p, e, DATE_TIME, 0.85)
 	}
 }
@@ -1637,7 +1637,7 @@ func (s *Scanner) compactDate(b *best, w []byte, p, e0, lo int) {
 // anything else: alone, eight to fourteen digits are as often an order
 // or a serial number.
 func basicStamp(w []byte, p, e0 int) int {
-	if (e0-p)%2 != 0 || !validDate(num(w[p:p+4]), num(w[p+4:p+6]), num(w[p+6:p+8])) {
+	if (e0-p)%2 != 0 || !yyyymmdd(w[p:]) {
 		return 0
 	}
 	e := e0
@@ -1692,7 +1692,7 @@ func (s *Scanner) nacha(b *best, w []byte, p int) bool {
 	r := w[p : p+94]
 	aba := func(i int) bool { return digitsEnd(r, i) >= i+9 && ABA(r[i:i+9]) }
 	yymmdd := func(i int) bool {
-		return digitsEnd(r, i) >= i+6 && validDate(2000+num(r[i:i+2]), num(r[i+2:i+4]), num(r[i+4:i+6]))
+		return digitsEnd(r, i) >= i+6 && yymmdd(r[i:])
 	}
 	switch {
 	case r[0] == '1' && r[1] == '0' && r[2] == '1' && r[3] == ' ' && aba(4):

@@ -404,7 +404,7 @@ func (s *Scanner) accessKey(b *best, w []byte, blo, lo int, dst []Match) (int, [
 		// key, as a rotation's CSV lists old and new) is still scanned.
 		s.holdCell(b2.m)
 	} else if s.dates && p+10 <= len(w) && w[p] == '/' && w[p+9] == '/' && digitsEnd(w, p+1) == p+9 &&
-		validDate(num(w[p+1:p+5]), num(w[p+5:p+7]), num(w[p+7:p+9])) {
+		yyyymmdd(w[p+1:]) {
 		// A SigV4 credential's scope: AKIA.../20250216/eu-west-1/s3/aws4_request;
 		// no anchor starts a date after '/'.
 		s.holdCell(Match{Start: p + 1, End: p + 9, Type: DATE_TIME, Score: 0.8})
@@ -728,6 +728,13 @@ func pastTimestamp(w []byte, p int) int {
 	}
 	return p + 10
 }
+
+// yyyymmdd reports whether the digits d starts with are a date, yyyymmdd.
+func yyyymmdd(d []byte) bool { return validDate(num4(d), num2(d[4:]), num2(d[6:])) }
+
+// yymmdd reports whether the digits d starts with are a date of this
+// century written yymmdd, as SWIFT, X12 and NACHA write one.
+func yymmdd(d []byte) bool { return validDate(2000+num2(d), num2(d[2:]), num2(d[4:])) }
 
 func num2(d []byte) int { return int(d[0]-'0')*10 + int(d[1]-'0') }
 
