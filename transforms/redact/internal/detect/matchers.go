@@ -440,7 +440,7 @@ func (s *Scanner) mtDate(b *best, w []byte, p int) {
 	default:
 		return
 	}
-	e := digitsEnd(w[:min(len(w), i+10)], i)
+	e := digitsMax(w, i, 10)
 	if e-i < 6 || !yymmdd(w[i:]) {
 		return
 	}

@@ -193,6 +193,10 @@ func loneNumber(w []byte, p int) bool {
 	return true
 }
 
+// digitsMax is digitsEnd, reading at most n digits: a field's day, hour
+// or year, which a longer run is no longer one of.
+func digitsMax(w []byte, i, n int) int { return digitsEnd(w[:min(len(w), i+n)], i) }
+
 // digitsEnd returns the end of the run of digits from i.
 func digitsEnd(w []byte, i int) int {
 	for i < len(w) && isDigit(w[i]) {
@@ -734,7 +738,7 @@ func (s *Scanner) dicom(b *best, w []byte, p, e0 int) {
 	vr := string(w[p-4 : p-2])
 	e := e0
 	if e+1 < len(w) && w[e] == '.' && isDigit(w[e+1]) {
-		e = digitsEnd(w[:min(len(w), e+8)], e+1)
+		e = digitsMax(w, e+1, 7)
 	}
 	if e >= len(w) || w[e] != ']' {
 		return
@@ -812,7 +816,7 @@ func (s *Scanner) dateSpan(b *best, w []byte, p, e, lo int, score float32) {
 				if te == 0 {
 					te = hourAt(w, e+2) // "Friday 11 July, 9am"
 				}
-				if h := digitsEnd(w[:min(len(w), e+4)], e+2); te == 0 && h > e+2 && num(w[e+2:h]) <= 23 && wordAt(w, h, " Uhr") && wordEnd(w, h+4) {
+				if h := digitsMax(w, e+2, 2); te == 0 && h > e+2 && num(w[e+2:h]) <= 23 && wordAt(w, h, " Uhr") && wordEnd(w, h+4) {
 					te = h + 4 // "30. April 2025, 17 Uhr"
 				}
 			}
@@ -852,7 +856,7 @@ func atClock(w []byte, i int) int {
 		// German: um 14:30, um 10 Uhr.
 		e := hourAt(w, i+3)
 		if e == 0 {
-			e = digitsEnd(w[:min(len(w), i+5)], i+3)
+			e = digitsMax(w, i+3, 2)
 			if e == i+3 || num(w[i+3:e]) > 23 || !wordAt(w, e, " Uhr") {
 				return 0
 			}
@@ -888,12 +892,12 @@ func hourAt(w []byte, i int) int {
 	if e := clockAt(w, i); e > 0 {
 		return e
 	}
-	if h := digitsEnd(w[:min(len(w), i+3)], i); h > i && h < len(w) && w[h] == '.' && twoDigits(w, h+1, 59) {
+	if h := digitsMax(w, i, 3); h > i && h < len(w) && w[h] == '.' && twoDigits(w, h+1, 59) {
 		if n := ampmAt(w, h+3); n > 0 && num(w[i:h]) <= 12 {
 			return h + 3 + n // British: 2.15pm
 		}
 	}
-	e := digitsEnd(w[:min(len(w), i+3)], i)
+	e := digitsMax(w, i, 3)
 	if e == i || num(w[i:e]) > 12 || num(w[i:e]) == 0 {
 		return 0
 	}
@@ -906,7 +910,7 @@ func hourAt(w []byte, i int) int {
 // frenchClock parses a time as French writes it, "10 h 14" or "10h14", at
 // i, and returns its end, or 0.
 func frenchClock(w []byte, i int) int {
-	e := digitsEnd(w[:min(len(w), i+3)], i)
+	e := digitsMax(w, i, 3)
 	if e == i || num(w[i:e]) > 23 {
 		return 0
 	}
@@ -1208,7 +1212,7 @@ func timeRange(w []byte, p int) (int, int) {
 
 // hmAt returns the end of h:mm or hh:mm at i, or 0.
 func hmAt(w []byte, i int) int {
-	h := digitsEnd(w[:min(len(w), i+3)], i)
+	h := digitsMax(w, i, 3)
 	if h == i || h-i > 2 || num(w[i:h]) > 23 || h >= len(w) || w[h] != ':' || !twoDigits(w, h+1, 59) {
 		return 0
 	}
@@ -1506,11 +1510,11 @@ func wordAt(w []byte, i int, word string) bool {
 // printed form: "07 / 22 / 1988". The first number ends at e0.
 func (s *Scanner) spacedDate(b *best, w []byte, p, e0 int) {
 	i := e0 + 3
-	j := digitsEnd(w[:min(len(w), i+3)], i)
+	j := digitsMax(w, i, 3)
 	if j == i || j-i > 2 || !wordAt(w, j, " / ") {
 		return
 	}
-	k := digitsEnd(w[:min(len(w), j+8)], j+3)
+	k := digitsMax(w, j+3, 5)
 	if k-(j+3) != 4 || !wordEnd(w, k) {
 		return
 	}
@@ -1532,7 +1536,8 @@ func (s *Scanner) cjkDate(b *best, w []byte, p, lo int) {
 	if korean && i < len(w) && w[i] == ' ' {
 		i++
 	}
-	m, j := num(w[i:digitsEnd(w[:min(len(w), i+2)], i)]), digitsEnd(w[:min(len(w), i+2)], i)
+	j := digitsMax(w, i, 2)
+	m := num(w[i:j])
 	if j == i || !wordAt(w, j, mark[1]) {
 		return
 	}
@@ -1540,7 +1545,8 @@ func (s *Scanner) cjkDate(b *best, w []byte, p, lo int) {
 	if korean && i < len(w) && w[i] == ' ' {
 		i++
 	}
-	d, k := num(w[i:digitsEnd(w[:min(len(w), i+2)], i)]), digitsEnd(w[:min(len(w), i+2)], i)
+	k := digitsMax(w, i, 2)
+	d := num(w[i:k])
 	if k == i || !wordAt(w, k, mark[2]) || !validDate(num(w[p:p+4]), m, d) {
 		return
 	}
@@ -1572,12 +1578,12 @@ func koreanClock(w []byte, i int) int {
 	if i < len(w) && w[i] == ' ' {
 		i++
 	}
-	h := digitsEnd(w[:min(len(w), i+2)], i)
+	h := digitsMax(w, i, 2)
 	if h == i || num(w[i:h]) > 12 || !wordAt(w, h, "시") {
 		return 0
 	}
 	e := h + len("시")
-	if m := digitsEnd(w[:min(len(w), e+3)], e+1); e < len(w) && w[e] == ' ' && m > e+1 && num(w[e+1:m]) <= 59 && wordAt(w, m, "분") {
+	if m := digitsMax(w, e+1, 2); e < len(w) && w[e] == ' ' && m > e+1 && num(w[e+1:m]) <= 59 && wordAt(w, m, "분") {
 		e = m + len("분")
 	}
 	return e
@@ -1589,17 +1595,17 @@ func cjkClock(w []byte, i int) int {
 	if i < len(w) && w[i] == ' ' {
 		i++
 	}
-	h := digitsEnd(w[:min(len(w), i+2)], i)
+	h := digitsMax(w, i, 2)
 	if h == i || num(w[i:h]) > 23 || !wordAt(w, h, "時") && !wordAt(w, h, "时") {
 		return 0
 	}
 	i = h + len("時")
-	m := digitsEnd(w[:min(len(w), i+2)], i)
+	m := digitsMax(w, i, 2)
 	if m == i || num(w[i:m]) > 59 || !wordAt(w, m, "分") {
 		return 0
 	}
 	e := m + len("分")
-	if sec := digitsEnd(w[:min(len(w), e+2)], e); sec > e && num(w[e:sec]) <= 60 && wordAt(w, sec, "秒") {
+	if sec := digitsMax(w, e, 2); sec > e && num(w[e:sec]) <= 60 && wordAt(w, sec, "秒") {
 		e = sec + len("秒")
 	}
 	return e
@@ -1613,7 +1619,7 @@ func (s *Scanner) compactDate(b *best, w []byte, p, e0, lo int) {
 	}
 	m := monthOf(w[e0]|0x20, w[e0+1]|0x20, w[e0+2]|0x20)
 	i := e0 + 3
-	j := digitsEnd(w[:min(len(w), i+5)], i)
+	j := digitsMax(w, i, 5)
 	if m < 0 || j-i != 2 && j-i != 4 || !wordEnd(w, j) {
 		return
 	}
@@ -1666,7 +1672,7 @@ func basicStamp(w []byte, p, e0 int) int {
 		return e0 // EDIFACT's format code follows
 	}
 	if e+1 < len(w) && w[e] == '.' && isDigit(w[e+1]) {
-		e = digitsEnd(w[:min(len(w), e+8)], e+1)
+		e = digitsMax(w, e+1, 7)
 	}
 	if e < len(w) && w[e] == 'Z' {
 		e++
@@ -1739,7 +1745,7 @@ func (s *Scanner) x12Time(w []byte, e int) {
 // hhmmField returns the end of a field of an X12 segment at i that is a
 // time, hhmm (or hhmmss), or 0.
 func hhmmField(w []byte, i int) int {
-	e := digitsEnd(w[:min(len(w), i+7)], i)
+	e := digitsMax(w, i, 7)
 	if n := e - i; n != 4 && n != 6 || !clockDigits(w[i:e]) || e < len(w) && w[e] != '*' && w[e] != '~' && w[e] != '\n' {
 		return 0
 	}
