@@ -654,26 +654,30 @@ func alignedRow(h *header, row []byte) bool {
 	if h.mixed() {
 		return mixedRow(h, row, false)
 	}
-	if h.right {
-		for k := range h.n {
-			c := runeIndex(row, int(h.ends[k])-1)
-			if c < 0 || c >= len(row) || row[c] == ' ' {
-				return false
-			}
-			_, size := utf8.DecodeRune(row[c:])
-			if c+size < len(row) && row[c+size] != ' ' && row[c+size] != '\r' {
-				return false
-			}
-		}
-		return true
-	}
 	for k := range h.n {
-		c := runeIndex(row, int(h.cols[k]))
-		if c < 0 || c >= len(row) || c > 0 && row[c-1] != ' ' || row[c] == ' ' {
+		if h.right && !endsAt(h, row, k) || !h.right && !startsAt(h, row, k) {
 			return false
 		}
 	}
 	return true
+}
+
+// startsAt reports whether row has a field that starts where column k's
+// name does, after a space or at the line's start.
+func startsAt(h *header, row []byte, k int) bool {
+	c := runeIndex(row, int(h.cols[k]))
+	return c >= 0 && c < len(row) && (c == 0 || row[c-1] == ' ') && row[c] != ' '
+}
+
+// endsAt reports whether row has a field that ends where column k's name
+// does, before a space or the line's end.
+func endsAt(h *header, row []byte, k int) bool {
+	r := runeIndex(row, int(h.ends[k])-1)
+	if r < 0 || r >= len(row) || row[r] == ' ' {
+		return false
+	}
+	_, size := utf8.DecodeRune(row[r:])
+	return r+size == len(row) || row[r+size] == ' ' || row[r+size] == '\r'
 }
 
 // mixed reports whether some of h's columns end-align and others not.
@@ -691,14 +695,7 @@ func (h *header) mixed() bool {
 // numbers right. With learn, it records which columns end-align.
 func mixedRow(h *header, row []byte, learn bool) bool {
 	for k := range h.n {
-		c := runeIndex(row, int(h.cols[k]))
-		left := c >= 0 && c < len(row) && (c == 0 || row[c-1] == ' ') && row[c] != ' '
-		r := runeIndex(row, int(h.ends[k])-1)
-		right := r >= 0 && r < len(row) && row[r] != ' '
-		if right {
-			_, size := utf8.DecodeRune(row[r:])
-			right = r+size == len(row) || row[r+size] == ' ' || row[r+size] == '\r'
-		}
+		left, right := startsAt(h, row, k), endsAt(h, row, k)
 		switch {
 		case learn && left:
 			h.rightCol[k] = false
