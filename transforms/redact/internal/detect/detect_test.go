@@ -29,6 +29,14 @@ func find(cfg detect.Config, s string) []found {
 	return out
 }
 
+// findsNothing asserts that cfg finds nothing in each of texts.
+func findsNothing(t *testing.T, cfg detect.Config, texts ...string) {
+	t.Helper()
+	for _, s := range texts {
+		assert.Empty(t, find(cfg, s), "%q", s)
+	}
+}
+
 func TestPositives(t *testing.T) {
 	for _, tc := range []struct {
 		text string
@@ -359,7 +367,7 @@ func TestPositives(t *testing.T) {
 // the point).
 func TestNearMisses(t *testing.T) {
 	noDates := detect.Config{Types: detect.All &^ detect.SetOf(detect.DATE_TIME), Threshold: 0.5}
-	for _, s := range []string{
+	findsNothing(t, noDates,
 		"card 4111 1111 1111 1112",                // Luhn
 		"1234567812345670",                        // Luhn but no issuer
 		"ssn 000-12-3456 666-12-3456",             // SSA rules
@@ -423,9 +431,7 @@ func TestNearMisses(t *testing.T) {
 		"ref 12 3456-7890, 09 12345-6789",                                   // a Brazilian shape, but 09 is no area code and 3456 needs a label
 		"lot 625 671 402 and 620 12 84 23",                                  // Spain's shapes without a label
 		"swift: notacodes and bic: abcdefgh1",                               // not a SWIFT code's length
-	} {
-		assert.Empty(t, find(noDates, s), "%q", s)
-	}
+	)
 	// After "bic" on an account's line, a word with prose after it is a
 	// word.
 	assert.Equal(t, []found{{detect.INTERNATIONAL_BANK_ACCOUNT_NUMBER, "DE89 3704 0044 0532 0130 00"}},
@@ -436,40 +442,32 @@ func TestNearMisses(t *testing.T) {
 	// Digits that run together are a date only in a record's field or
 	// with ISO 8601's 'T'; fields that hold no date in SWIFT MT
 	// messages, and tags that do not start a line, hold none.
-	for _, s := range []string{
+	findsNothing(t, all,
 		"order 20250729 x", "serial 20250729101599", "ref 4202507291015001", "|20251345|", "|2025072925|",
 		"|20250729x|", "20250729T9999", "20250729T10", ":20:STMT250729\n", "x:30:250729\n",
 		":28C:250729/001\n",
-	} {
-		assert.Empty(t, find(all, s), "%q", s)
-	}
+	)
 	// A range's times are two only with minutes both; four digits after
 	// a date are a time only in an X12 segment; a SIN's three groups are
 	// no Dublin number.
-	for _, s := range []string{"ratio 3:1-2:0", "QTY*123456*7890*x~", "SIN 015 916 525", "ref 09-2741866"} {
-		assert.Empty(t, find(all, s), "%q", s)
-	}
+	findsNothing(t, all, "ratio 3:1-2:0", "QTY*123456*7890*x~", "SIN 015 916 525", "ref 09-2741866")
 	// A version dated as IAM and API schemas date it is no date; a
 	// Message-ID logged inline is no address; a number under its own
 	// label is not a phone's; an id column's numbers are ids.
-	for _, s := range []string{
+	findsNothing(t, all,
 		`{"Version": "2012-10-17", "Statement": []}`, `{"SchemaVersion":"2018-10-08"}`, "apiVersion: 2024-01-01",
 		"qmgr: message-id=<852129036273.692c2300cc@smtp.riverbend-motors.com>",
 		"Tel: x\nPO number: 9921186444", "txn,tag_id,amount\n1,082-71290944,1.97\n", "sku 241016ABC1", "lot 234 183 500",
-	} {
-		assert.Empty(t, find(all, s), "%q", s)
-	}
+	)
 	// A mail's Message-ID, in its header or a trace's column, is no
 	// address; a placeholder BIC is no BIC; an id column's Indian-shaped
 	// number is an id.
-	for _, s := range []string{
+	findsNothing(t, all,
 		"Message-ID: <CAF8x2Lq0=Tn7cW@mail.gmail.com>\n",
 		"\"sender\",\"message_id\",\"x\"\n\"a\",\"<e9a4a8d1f3c1.4f1a@docusign.net>\",\"y\"\n",
 		"{'bic': 'XXXXDEFF'}", "request,account,x\nRO-1,88412-09911,y\n", "version 1.2.3.4.5 > x",
 		"PM2.5 and 13pm", "ref 12 3456 7890",
-	} {
-		assert.Empty(t, find(all, s), "%q", s)
-	}
+	)
 	// A lone "a" after a time is a word, not "am"; a ratio is no date.
 	assert.Equal(t, []found{{detect.DATE_TIME, "10:30"}}, find(all, "ratio 1/2 and 10:30 a record"))
 	// A record's date may end the input (no separator after it).
