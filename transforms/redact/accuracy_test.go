@@ -140,6 +140,20 @@ var heldOut9Gaps = map[detect.Entity]floor{
 	detect.VEHICLE_IDENTIFICATION_NUMBER:     {1, 0.91},
 }
 
+// heldOut10Gaps: the tenth set, typical like the ninth, as measured once,
+// blind, in the fourth pass, on the detector as it stood (before the
+// fixes its misses led to): secret keys inside a JSON string's escaped
+// quotes, MACs of twelve bare hex digits under their column, phones under
+// a quoted JSON key, MySQL's and kubectl's stamps, card statements' mm/dd,
+// SEPA's NOTPROVIDED taken for a BIC.
+var heldOut10Gaps = map[detect.Entity]floor{
+	detect.AWS_SECRET_KEY: {1, 0.92},
+	detect.DATE_TIME:      {0.97, 0.94},
+	detect.MAC_ADDRESS:    {1, 0.92},
+	detect.PHONE:          {0.99, 0.95},
+	detect.SWIFT_CODE:     {0.84, 1},
+}
+
 // expect is what a labelled set must reach: precision and recall floors
 // per type, where they differ from the goals, at most this many partial
 // redactions per type and hard negatives touched.
@@ -192,6 +206,7 @@ func TestAccuracyGoals(t *testing.T) {
 		{gaps: heldOut7Gaps, recall: 0.98, negatives: 2},
 		{gaps: heldOut8Gaps, recall: 0.98, partials: map[detect.Entity]int{detect.DATE_TIME: 1}, negatives: 8},
 		{gaps: heldOut9Gaps, recall: 0.98, partials: map[detect.Entity]int{detect.DATE_TIME: 3}, negatives: 11},
+		{gaps: heldOut10Gaps, recall: 0.98, partials: map[detect.Entity]int{detect.DATE_TIME: 27}, negatives: 21},
 	}
 	require.Len(t, corpus.HeldOutSets, len(expects), "every held-out set has its goals")
 	for k, set := range corpus.HeldOutSets {
