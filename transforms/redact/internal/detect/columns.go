@@ -34,6 +34,9 @@ type header struct {
 	cols  [maxCols]uint16
 	// swift is the column named for SWIFT codes (swift, bic), or -1.
 	swift int
+	// dateCols has bit k set when column k is named for dates
+	// (effective_date, DOB): only there are six digits one (250729).
+	dateCols uint32
 	// indented: rows may start with spaces, as psql and other '|' tables
 	// print them.
 	indented bool
@@ -130,6 +133,7 @@ func readHeader(h *header, w []byte, i int) bool {
 			tmp.swift = k
 		}
 	}
+	tmp.markDates()
 	// A header has a row under it, perhaps after a rule (psql's
 	// "----+----", MySQL's "+----+", Markdown's "|---|"), or after one
 	// malformed row: a line of names alone (prose, or a malformed row of
@@ -191,9 +195,18 @@ func trimField(f []byte) []byte {
 // (empty for an unnamed column), and false when p is not in a row of a
 // table or the row starts more than Lookback bytes before it (lo).
 func (s *Scanner) column(w []byte, lo, p int) ([]byte, bool) {
+	col := s.columnIndex(w, lo, p)
+	if col < 0 {
+		return nil, false
+	}
+	return s.hdr.names[col][:s.hdr.lens[col]], true
+}
+
+// columnIndex is column's: the index of p's column, or -1.
+func (s *Scanner) columnIndex(w []byte, lo, p int) int {
 	h, r := &s.hdr, s.row
 	if h.n == 0 || p < r.st || p >= r.e || h.fixed && r.st < lo {
-		return nil, false // (a fixed-width row's columns are counted from its start)
+		return -1 // (a fixed-width row's columns are counted from its start)
 	}
 	var col int
 	switch {
@@ -210,24 +223,24 @@ func (s *Scanner) column(w []byte, lo, p int) ([]byte, bool) {
 	case h.sql:
 		// Counted from the row's start: a line may hold several tuples.
 		if r.st < lo {
-			return nil, false
+			return -1
 		}
 		if col = sqlField(w[r.st:p]); col >= h.n {
-			return nil, false
+			return -1
 		}
 	case s.nb > 0:
 		for col < s.nb && s.bounds[col] < p {
 			col++
 		}
 	case r.st < lo:
-		return nil, false
+		return -1
 	default:
 		col = countOutsideQuotes(w[r.st:p], h.delim)
 	}
 	if col >= h.n {
-		return nil, false
+		return -1
 	}
-	return h.names[col][:h.lens[col]], true
+	return col
 }
 
 // fields returns the end of the line at i, and how many fields delim
@@ -384,6 +397,31 @@ func (s *Scanner) wholeCell(w []byte, p, e int) bool {
 	return (p == s.row.st || w[p-1] == d) && (e == s.row.e || w[e] == d)
 }
 
+// cell reports whether [p, e) is a cell of the current table: the whole
+// of a delimited row's cell, or a value in a fixed-width table's column.
+func (s *Scanner) cell(w []byte, lo, p, e int) bool {
+	if s.hdr.n > 0 && s.hdr.fixed {
+		return s.columnIndex(w, lo, p) >= 0
+	}
+	return s.wholeCell(w, p, e)
+}
+
+// markDates notes in dateCols the columns named for dates.
+func (h *header) markDates() {
+	h.dateCols = 0
+	for k := range h.n {
+		if nameHas(h.names[k][:h.lens[k]], ctxDate) {
+			h.dateCols |= 1 << k
+		}
+	}
+}
+
+// dateColumn reports whether p is in a column named for dates.
+func (s *Scanner) dateColumn(w []byte, lo, p int) bool {
+	col := s.columnIndex(w, lo, p)
+	return col >= 0 && s.hdr.dateCols&(1<<col) != 0
+}
+
 // readInsert reads the column list of an SQL INSERT statement at i,
 // "INSERT INTO customers (id, full_name, ssn) VALUES", as a header whose
 // rows are the tuples of values after it, on its line or the next.
@@ -412,6 +450,7 @@ func (s *Scanner) readInsert(w []byte, i int) {
 		tmp.lens[tmp.n] = uint8(len(name))
 		tmp.n++
 	}
+	tmp.markDates()
 	s.hdr = tmp
 	if t := bytes.IndexByte(line[values:], '('); t >= 0 {
 		s.row = span{i + values + t + 1, i + e} // VALUES (42, 'Ann', ...) on the same line
@@ -621,6 +660,7 @@ func readFixedHeader(h *header, w []byte, i int) bool {
 		}
 	}
 	tmp.ruled = ruled
+	tmp.markDates()
 	*h = tmp
 	return true
 }

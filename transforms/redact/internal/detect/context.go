@@ -13,8 +13,9 @@ var (
 	ctxPhone   = words("phone", "tel", "telephone", "mobile", "cell", "fax", "call", "contact", "ph", "msisdn",
 		"calling", "called", "caller", "callee",
 		"mob", "móvil", "movil", "teléfono", "telefono", "tlf", "telefon", "handy", "mobil", "portable", "téléphone", "celular",
-		"contacto", "telefone", "telemóvel", "telemovel", "llamar", "llamarnos", "chiamare", "chiamarci", "cel", "gsm")
-	ctxNHS     = words("nhs", "health service", "nhs number")
+		"contacto", "telefone", "telemóvel", "telemovel", "llamar", "llamarnos", "chiamare", "chiamarci", "cel", "gsm",
+		"sms", "telefoon", "mobiel")
+	ctxNHS     = words("nhs", "health service", "nhs number", "nhsnumber", "nhsno") // (and as headers glue it: NHSNUMBER)
 	ctxAadhaar = words("aadhaar", "aadhar", "uid", "uidai")
 	ctxCard    = words("card", "visa", "mastercard", "amex", "credit", "debit", "cc", "pan")
 	ctxNINO    = words("nino", "national insurance", "ni number", "ni no", "nin")
@@ -22,9 +23,10 @@ var (
 	ctxVIN     = words("vin", "vehicle", "chassis")
 	ctxDate    = words("dob", "birth", "born", "birthday", "date", "effective", "expiry", "expires", "issued",
 		"bday", "dtstart", "dtend", "due") // (vCard's and iCalendar's too)
-	ctxIBAN   = words("iban")
-	ctxMAC    = words("mac", "hwaddr", "ether", "bssid", "network address", "physical address", "macaddress")
-	ctxSecret = words("secret", "secretaccesskey", "secret_access_key", "aws_secret_access_key", "secretkey")
+	ctxVersion = words("version", "ver", "vers", "firmware", "fw", "release", "build", "rev", "revision", "oid")
+	ctxIBAN    = words("iban")
+	ctxMAC     = words("mac", "hwaddr", "ether", "bssid", "network address", "physical address", "macaddress")
+	ctxSecret  = words("secret", "secretaccesskey", "secret_access_key", "aws_secret_access_key", "secretkey")
 )
 
 // wordSet is a list of context words (lower case, each starting with a
@@ -120,10 +122,10 @@ func wordDistance(w []byte, lo, start, window int, ws *wordSet, plural bool) int
 }
 
 // lastWord returns the word (letters, lower-cased) right before start,
-// past at most three separators (space, ':', '=', quotes).
+// past at most four separators (space, ':', '=', quotes: "mobile": ").
 func lastWord(w []byte, lo, start int, buf *[16]byte) []byte {
 	i := start
-	for k := 0; k < 3 && i > lo; k++ {
+	for k := 0; k < 4 && i > lo; k++ {
 		c := w[i-1]
 		if c != ' ' && c != ':' && c != '=' && c != '"' && c != '\'' && c != '\t' {
 			break

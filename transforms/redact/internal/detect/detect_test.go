@@ -353,6 +353,39 @@ func TestPositives(t *testing.T) {
 		{"Tel. 09 223 44 71 – GSM 0477 12 09 33 – info", detect.PHONE, "0477 12 09 33"},
 		{"Rückfragen: 044 447 12 09 oder", detect.PHONE, "044 447 12 09"},
 		{"mi cel es 55 1234 5678 por si", detect.PHONE, "55 1234 5678"},
+		// From the ninth set (issue 19, fourth pass): glog's and
+		// Kubernetes' line header, Squid's peer, a Cisco stamp with its
+		// date after the zone, a query with a ',' in a value, a day in
+		// words, an airline record's date and time, an export's yymmdd
+		// under its date column.
+		{"I0722 14:05:09.481220       7 controller.go:88] synced\n", detect.DATE_TIME, "0722 14:05:09.481220"},
+		{"TCP_MISS/200 5 GET http://x.io/ - HIER_DIRECT/103.156.31.13 text/html", detect.IP_ADDRESS, "103.156.31.13"},
+		{"! Last configuration change at 20:00:07 UTC Sun Apr 28 2024 by netops", detect.DATE_TIME, "20:00:07 UTC Sun Apr 28 2024"},
+		{"see https://maps.google.com/?q=51.4545,-2.5879&z=15 now", detect.URL, "https://maps.google.com/?q=51.4545,-2.5879&z=15"},
+		{"born on the fourteenth of March 1979 in", detect.DATE_TIME, "fourteenth of March 1979"},
+		{"on the twenty-first of June 2025.", detect.DATE_TIME, "twenty-first of June 2025"},
+		{"  4 AP MAD 23DEC26/0531Z *1A", detect.DATE_TIME, "23DEC26/0531Z"},
+		{"batch,routing_number,effective_date,trace\nB1,013281065,240104,6001092722787610\n", detect.DATE_TIME, "240104"},
+		// From the tenth set: a label before a quoted value in JSON, a
+		// MAC of hex or digits under its column or key, a secret key
+		// inside a JSON string, MySQL's and kubectl's stamps, hours with
+		// a space before AM, zones named or after a range, "Uhr", a
+		// Portuguese date, mm/dd in a statement's columns.
+		{`"err": null, "mobile": "9578644729", "name": "K"`, detect.PHONE, "9578644729"},
+		{"unit,telematics_mac\nFL-1,9CB6D0B376DF\n", detect.MAC_ADDRESS, "9CB6D0B376DF"},
+
+		{"guest login ok client_mac=9CB6D0996F78 ip=", detect.MAC_ADDRESS, "9CB6D0996F78"},
+		{`{"match": "aws_secret_access_key=\"vdiBQLKDEyw8KEGAHa9lWPBGGQDDdTLbxAIvNkeF\""}`, detect.AWS_SECRET_KEY, "vdiBQLKDEyw8KEGAHa9lWPBGGQDDdTLbxAIvNkeF"},
+		{"240522  4:39:30 T3557618 SALE\n", detect.DATE_TIME, "240522  4:39:30"},
+		{"2025-04-21T03:11:00Z I0421 03:11:00.380118       1 c.go:1]", detect.DATE_TIME, "0421 03:11:00.380118"},
+		{"between 9 AM and 11 AM Eastern.", detect.DATE_TIME, "11 AM Eastern"},
+		{"between 9 AM and 11 AM Eastern.", detect.DATE_TIME, "9 AM"},
+		{"Sundays 02:00-04:00 UTC. Changes", detect.DATE_TIME, "04:00 UTC"},
+		{"(Mon-Fri 9am-5pm)", detect.DATE_TIME, "5pm"},
+		{"(werktags ab 17:30 Uhr).", detect.DATE_TIME, "17:30 Uhr"},
+		{"no dia 24 de março de 2025 e", detect.DATE_TIME, "24 de março de 2025"},
+		{"Trans  Post   Description        Amount\n04/06  04/08  PILOT TRAVEL #412  277.56\n", detect.DATE_TIME, "04/08"},
+		{"ip=192.168.102.29 sms=93 436 98 06 ssid=x", detect.PHONE, "93 436 98 06"},
 		// X12's qualifiers say what an element is.
 		{"PER*IC*JOHN SMITH*TE*6175551234*EM*js@x.com~", detect.PHONE, "6175551234"},
 		{"REF*SY*512345678~", detect.SSN, "512345678"},
@@ -432,6 +465,27 @@ func TestNearMisses(t *testing.T) {
 		"lot 625 671 402 and 620 12 84 23",                                  // Spain's shapes without a label
 		"swift: notacodes and bic: abcdefgh1",                               // not a SWIFT code's length
 	)
+	// Versions of an address's shape under version-named columns, keys
+	// and tags are no addresses; a dotted version is no date; a ','
+	// in a query ends the URL unless the query goes on with a parameter;
+	// six digits are a date only under a date's column.
+	assert.Equal(t, []found{{detect.IP_ADDRESS, "10.1.2.3"}}, find(noDates, "asset,ip_address,os_version\nAT-1,10.1.2.3,6.5.12.113\n"))
+	assert.Equal(t, []found{{detect.IP_ADDRESS, "192.168.45.87"}},
+		find(noDates, "| segment | gateway | switch firmware |\n|---|---|---|\n| staff | 192.168.45.87 | 6.0.5.238 |\n"))
+	findsNothing(t, all, "field,value\nfirmware_version,3.12.0.4,,\n", "<pay:ClientVersion>3.4.0.12</pay:ClientVersion>",
+		"batch,count,trace\nB1,240104,x\n")
+	assert.Equal(t, []found{{detect.DATE_TIME, "2025-03-28"}}, find(all, "BUILD_DATE=2025-03-28\nNODE_VERSION=8.22.15\n"))
+	// SEPA's placeholder is no BIC; a duration is no time; a number of a
+	// phone's shape that fails the check under an NHS label is neither;
+	// twelve digits after "MacDonald" are no MAC; mm/dd outside a table
+	// is a ratio or a page; Portuguese "março" is no "Mar".
+	findsNothing(t, all,
+		"\"Gehalt\";\"NOTPROVIDED\";\"x\"", "  duration: 00:04:27\n", " 274729      nhs_number       452 994 8726\n",
+		"Thabo MacDonald\t183377709712\t", "scored 04/06 on page 12/15", "março 5")
+	// A glog header's month and day must be a date (the time stays one).
+	assert.Equal(t, []found{{detect.DATE_TIME, "14:05:09.481220"}}, find(all, "I0799 14:05:09.481220 bad month"))
+	assert.Equal(t, []found{{detect.URL, "https://x.com/?ids=1"}}, find(all, "see https://x.com/?ids=1,2,3 now"))
+	assert.Equal(t, []found{{detect.URL, "https://x.com/?a=1"}}, find(all, "open https://x.com/?a=1, then"))
 	// After "bic" on an account's line, a word with prose after it is a
 	// word.
 	assert.Equal(t, []found{{detect.INTERNATIONAL_BANK_ACCOUNT_NUMBER, "DE89 3704 0044 0532 0130 00"}},
@@ -754,6 +808,20 @@ func TestTopics(t *testing.T) {
 		// A word of capitals on the line after an IBAN is no SWIFT code.
 		{"IBAN DE89 3704 0044 0532 0130 00\nHDFC0001234\tVERIFIED\tdone",
 			[]found{{detect.INTERNATIONAL_BANK_ACCOUNT_NUMBER, "DE89 3704 0044 0532 0130 00"}}},
+		// NHS numbers named a line up are not phones because a header
+		// further along says "Contact"; a header's NHSNUMBER names them.
+		{"Time   Patient              NHS number     Contact\n08:30  Elodie Alves         973 447 4898  01904 817929\n",
+			[]found{{detect.DATE_TIME, "08:30"}, {detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER, "973 447 4898"}, {detect.PHONE, "01904 817929"}}},
+		{"NHSNUMBER   SPECIALTY        WEEKS  CONTACT\n6391022461  Orthopaedics     24746     07882 916198\n",
+			[]found{{detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER, "6391022461"}, {detect.PHONE, "07882 916198"}}},
+		// A phone label right before one keeps it a phone.
+		{"NHS 943 476 5919\nphone: 988 754 1877\n",
+			[]found{{detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER, "943 476 5919"}, {detect.PHONE, "988 754 1877"}}},
+		// In a list of VINs, a European one whose maker uses no check
+		// digit (a letter in its place) is one; a digit there that fails
+		// is a mistyped VIN.
+		{"affected vehicles:\n  1FTKDBBH6E3552262\n  SALVDE12ETS821891\n  WBAF727B8V5472444\n",
+			[]found{{detect.VEHICLE_IDENTIFICATION_NUMBER, "1FTKDBBH6E3552262"}, {detect.VEHICLE_IDENTIFICATION_NUMBER, "SALVDE12ETS821891"}}},
 		// Out of the window, or never named: nothing (or a phone number).
 		{"NHS\n" + filler + "988 754 1877 | ITIN\n" + filler + "931791234 Aadhaar\n" + filler + "587371678684",
 			[]found{{detect.PHONE, "988 754 1877"}}},

@@ -36,13 +36,23 @@ func (s *Scanner) upper(b *best, w []byte, p, lo int) {
 		r++
 	}
 	n := r - p
-	if n >= 3 && n <= 7 && s.topics {
-		s.noteCaps(w, p, n) // NHS, ITIN, SIN, SSN
+	if r+2 < len(w) && (w[r] == '_' || w[r] == '/') {
+		s.afterCode(b, w, r) // Squid's HIER_DIRECT/203.0.113.7
+		if b.ok {
+			return
+		}
+	}
+	if n >= 3 && n <= 9 && s.topics {
+		s.noteCaps(w, p, n) // NHS, ITIN, SIN, SSN, NHSNUMBER
 	}
 	if n >= 3 && n <= 9 && r+1 < len(w) && w[r] == ' ' && isDigit(w[r+1]) && s.dates && monthOf(w[p]|0x20, w[p+1]|0x20, w[p+2]|0x20) >= 0 {
 		s.monthDayYear(b, w, p, lo) // in capitals: AUGUST 2, 2025
 	}
 	switch n {
+	case 5:
+		if isDigit(w[p+1]) && s.dates && (p == 0 || w[p-1] == '\n' || p >= 2 && w[p-1] == ' ' && (w[p-2] == 'Z' || isDigit(w[p-2]))) {
+			s.klog(b, w, p) // at a line's start, or after the stamp kubectl logs --timestamps adds
+		}
 	case 12:
 		s.bareMAC(b, w, p, lo)
 	case 20:
@@ -58,6 +68,18 @@ func (s *Scanner) upper(b *best, w []byte, p, lo int) {
 	}
 	if keyLength(w, p) {
 		s.secret(b, w, p, lo)
+	}
+}
+
+// klog reads the header glog and Kubernetes write before each line, a
+// level letter glued to the month and day, then the time: "I0722
+// 14:05:09.481220". The date starts after the letter.
+func (s *Scanner) klog(b *best, w []byte, p int) {
+	if p+14 > len(w) || !bytesContain("IWEF", w[p]) || digitsEnd(w, p+1) != p+5 || w[p+5] != ' ' || !validDate(2000, num2(w[p+1:]), num2(w[p+3:])) {
+		return
+	}
+	if t := timeAt(w, p+6); t-(p+6) >= 8 {
+		s.offer(b, p+1, t, DATE_TIME, 0.85)
 	}
 }
 
@@ -225,7 +247,7 @@ func (s *Scanner) secretAfter(b *best, w []byte, i, skip, lo int) {
 }
 
 // skipSeps returns where the value after a label starts: i, past at most
-// skip separators (spaces, quotes, ',', ';', ':', '=', '|').
+// skip separators (spaces, quotes, ',', ';', ':', '=', '|', '\\').
 func skipSeps(w []byte, i, skip int) int {
 	j := i
 	for j < len(w) && j-i < skip && class[w[j]]&cSep != 0 {
@@ -268,9 +290,12 @@ func (s *Scanner) vin(b *best, w []byte, p, lo int) {
 	}
 	if VIN(v) {
 		s.offer(b, p, p+17, VEHICLE_IDENTIFICATION_NUMBER, s.ctxScore(w, lo, p, 0.85, 0.95, ctxVIN))
-	} else if v[0] > '5' && s.hasContext(w, lo, p, ctxVIN) {
+	} else if v[0] > '5' && (s.hasContext(w, lo, p, ctxVIN) || isAlpha(v[8]) && v[8] != 'X' && s.topic(VEHICLE_IDENTIFICATION_NUMBER, p)) {
 		// Only North America (1-5) requires the check digit: a labelled
-		// European or Asian VIN need not have one.
+		// European or Asian VIN need not have one. Nor need one in a
+		// list whose other VINs were found (a recall notice, a fleet
+		// register), if a letter where the check digit goes says its
+		// maker uses none: a digit there that fails is a mistyped VIN.
 		s.offer(b, p, p+17, VEHICLE_IDENTIFICATION_NUMBER, 0.7)
 	}
 }
@@ -287,8 +312,8 @@ func (s *Scanner) swift(b *best, w []byte, p, lo, n int) {
 			return
 		}
 	}
-	if !Country(w[p+4], w[p+5]) || w[p] == w[p+1] && w[p] == w[p+2] && w[p] == w[p+3] {
-		return // (XXXXDEFF: a placeholder)
+	if !Country(w[p+4], w[p+5]) || w[p] == w[p+1] && w[p] == w[p+2] && w[p] == w[p+3] || n == 11 && wordAt(w, p, "NOTPROVIDED") {
+		return // placeholders: XXXXDEFF, and SEPA's NOTPROVIDED for a missing reference
 	}
 	score := float32(0.35)
 	for i := p + 6; i < p+n; i++ {
@@ -623,7 +648,7 @@ func (s *Scanner) hexColon(b *best, w []byte, p, lo int) {
 // bareMAC: twelve hex digits with no separator, as Windows logs a network
 // card's address, only after a label ("network address A483E7761630").
 func (s *Scanner) bareMAC(b *best, w []byte, p, lo int) {
-	if !s.types.Has(MAC_ADDRESS) || hexEnd(w, p, 12) != p+12 || !wordEnd(w, p+12) {
+	if !s.types.Has(MAC_ADDRESS) || !wordEnd(w, p+12) || hexEnd(w, p, 12) != p+12 {
 		return
 	}
 	if s.hasContext(w, lo, p, ctxMAC) {
@@ -808,6 +833,28 @@ func (s *Scanner) url(b *best, w []byte, p, blo int) {
 	s.offerURL(b, w, i, p+3, 0.9)
 }
 
+// queryGoesOn reports whether the ',' at i sits inside a URL's query
+// rather than after the URL: the query goes on after it with another
+// parameter ("&z=15"), and up to the next space, quote or line's end
+// there are only URL bytes and commas, with something between each two.
+// (A CSV field after a URL seldom holds '&' or '='; a table's rows are
+// kept from this by the caller.)
+func queryGoesOn(w []byte, i int) bool {
+	param := false
+	for i < len(w) && w[i] == ',' {
+		j := i + 1
+		for j < len(w) && class[w[j]]&cURL != 0 {
+			param = param || w[j] == '&' || w[j] == '='
+			j++
+		}
+		if j == i+1 {
+			return false // ", " or ",,": the sentence's or the record's
+		}
+		i = j
+	}
+	return param && (i == len(w) || w[i] == ' ' || w[i] == '\n' || w[i] == '\r' || w[i] == '\t' || w[i] == '"' || w[i] == '>')
+}
+
 // offerURL offers the URL that starts at start, read on from from, and
 // marks it to be continued if it was cut at maxURL and is the best yet.
 func (s *Scanner) offerURL(b *best, w []byte, start, from int, score float32) {
@@ -818,7 +865,8 @@ func (s *Scanner) offerURL(b *best, w []byte, start, from int, score float32) {
 			w = w[:from+k]
 		}
 	}
-	e, capped := urlEnd(w, start, from)
+	commas := !(s.hdr.n > 0 && s.hdr.delim == ',' && start >= s.row.st && start < s.row.e)
+	e, capped := urlEnd(w, start, from, commas)
 	if e <= from {
 		return
 	}
@@ -828,10 +876,18 @@ func (s *Scanner) offerURL(b *best, w []byte, start, from int, score float32) {
 }
 
 // urlEnd returns where a URL that starts at start ends, reading from from,
-// and whether it was cut at maxURL with more to come.
-func urlEnd(w []byte, start, from int) (int, bool) {
+// and whether it was cut at maxURL with more to come. A ',' ends a URL
+// unless commas allows one in its query that the query goes on after
+// (?q=51.4545,-2.5879&z=15).
+func urlEnd(w []byte, start, from int, commas bool) (int, bool) {
 	e := from
-	for e < len(w) && e-start < maxURL && class[w[e]]&cURL != 0 {
+	query := false
+	for e < len(w) && e-start < maxURL {
+		if c := w[e]; class[c]&cURL != 0 {
+			query = query || c == '?'
+		} else if c != ',' || !commas || !query || !queryGoesOn(w, e) {
+			break
+		}
 		e++
 	}
 	capped := e-start >= maxURL && e < len(w) && class[w[e]]&cURL != 0

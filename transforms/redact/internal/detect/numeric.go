@@ -189,6 +189,8 @@ func loneNumber(w []byte, p int) bool {
 		return false
 	case c == ' ' && i-p == 6 && p >= 3 && w[p-1] == ' ' && isLower(w[p-2]):
 		return false // perhaps a NI number typed in lower case: pj 104417 a
+	case c == ' ' && i-p == 6 && (p == 0 || w[p-1] == '\n'):
+		return false // perhaps MySQL's date: 240522  4:39:30
 	}
 	return true
 }
@@ -230,6 +232,17 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 	if e0-p == 4 && e0 < len(w) && (w[e0] == 0xe5 || w[e0] == 0xeb) && g.n == 1 && dates && (wordAt(w, e0, "年") || wordAt(w, e0, "년")) {
 		s.cjkDate(b, w, p, lo)
 		return
+	}
+	if e0-p == 6 && dates && (p == 0 || w[p-1] == '\n') && e0 < len(w) && w[e0] == ' ' && yymmdd(w[p:]) {
+		// MySQL's logs: "240522  4:39:30", "240309 22:20:58".
+		i := e0 + 1
+		if i < len(w) && w[i] == ' ' {
+			i++
+		}
+		if t := paddedTimeAt(w, i); t-i >= 7 {
+			s.offer(b, p, t, DATE_TIME, 0.85)
+			return
+		}
 	}
 	if e0-p == 6 && g.n == 1 && dates && p > 0 && w[p-1] == '*' && e0 < len(w) && w[e0] == '*' &&
 		yymmdd(w[p:]) && hhmmField(w, e0+1) > 0 {
@@ -276,6 +289,12 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		}
 	}
 	if e0 < len(w) {
+		if c := w[e0]; isHex(c) && !isDigit(c) && p+12 <= len(w) {
+			s.bareMAC(b, w, p, lo) // 9CB6D0B376DF under a telematics_mac column, after client_mac=
+			if b.ok {
+				return
+			}
+		}
 		if c := w[e0]; c == ':' || c == '-' || (isHex(c) && !isDigit(c)) || (c == '.' && e0-p == 4 && p+9 < len(w) && w[p+9] == '.') {
 			s.hexColon(b, w, p, lo)
 			if b.ok {
@@ -301,7 +320,9 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 			if g.len(0) <= 2 && dates && (w[e0]|0x20 == 'a' || w[e0]|0x20 == 'p') {
 				if h := num(w[p:e0]); h >= 1 && h <= 12 {
 					if n := ampmAt(w, e0); n > 0 && p > 0 && w[p-1] != '.' && w[p-1] != ',' {
-						s.offer(b, p, e0+n, DATE_TIME, 0.6) // an hour: 9am, 6pm
+						if s.offer(b, p, e0+n, DATE_TIME, 0.6) { // an hour: 9am, 6pm
+							s.hourRange(w, e0+n) // 9am-5pm
+						}
 					}
 				}
 			}
@@ -318,6 +339,11 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		}
 		if (w[e0] == ' ' || w[e0] == '/' || w[e0] == '-' || w[e0] == '.' && e0+1 < len(w) && w[e0+1] == ' ') && g.len(0) <= 2 && dates {
 			s.dayMonthYear(b, w, p, lo)
+			if h := num(w[p:e0]); !b.ok && w[e0] == ' ' && h >= 1 && h <= 12 && ampmAt(w, e0+1) > 0 {
+				if e, _ := clockTail(w, e0); p == 0 || w[p-1] != '.' && w[p-1] != ',' {
+					s.offer(b, p, e, DATE_TIME, 0.6) // an hour: 9 AM, 11 AM Eastern
+				}
+			}
 			if wordAt(w, e0, " / ") {
 				s.spacedDate(b, w, p, e0) // as OCR reads a form: 07 / 22 / 1988
 			}
@@ -380,10 +406,21 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		if !validDate(y, a, c) && !validDate(y, c, a) {
 			break
 		}
+		if g.sep[0] == '.' && versionKey(w, lo, p) {
+			break // NODE_VERSION=8.22.15
+		}
 		if g.sep[0] == '/' && s.wholeCell(w, p, g.e[2]) {
 			s.offer(b, p, g.e[2], DATE_TIME, 0.8) // (dotted, a cell is as often a version: 15.12.49)
 		} else {
 			s.underLabel(b, w, lo, p, g.e[2], DATE_TIME, 0.8, ctxDate)
+		}
+	case g.n == 2 && l0 == 2 && g.len(1) == 2 && g.sep[0] == '/' && wordEnd(w, g.e[1]):
+		// mm/dd or dd/mm with no year, as a card statement's Trans and
+		// Post columns print it: a date only as a table's cell (alone,
+		// as often a ratio, a score or a page).
+		a, c := num2(w[p:]), num2(w[g.s[1]:])
+		if (validDate(2000, a, c) || validDate(2000, c, a)) && s.cell(w, lo, p, g.e[1]) {
+			s.offer(b, p, g.e[1], DATE_TIME, 0.7)
 		}
 	case g.n >= 2 && g.sep[0] == ':' && g.len(0) <= 2 && g.len(1) == 2:
 		s.timeOnly(b, w, p, lo)
@@ -421,9 +458,14 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		nhsTopic := g.sep[0] != '.' && string(d[3:6]) != "555" && s.topic(UK_NATIONAL_HEALTH_SERVICE_NUMBER, p0)
 		if nanp(d) {
 			score := s.ctxScore(w, lo, p0, 0.8, 0.95, ctxPhone)
-			if nhsTopic && score <= 0.8 && p0-s.seen[UK_NATIONAL_HEALTH_SERVICE_NUMBER] <= 256 {
-				// No label says phone, and NHS numbers were named or
-				// found a few lines up: a mistyped one, not a phone.
+			if score <= 0.8 && !NHS(d) && s.hasContext(w, lo, p0, ctxNHS) {
+				score = 0.35 // "nhs_number  452 994 8726": a mistyped NHS number, no phone
+			}
+			if nhsTopic && p0-s.seen[UK_NATIONAL_HEALTH_SERVICE_NUMBER] <= 256 && (score <= 0.8 || NHS(d) && !s.namedBy(w, lo, p0, ctxPhone)) {
+				// NHS numbers were named or found a few lines up, and no
+				// label right before it says phone (a "Contact" column
+				// further along a header does not): an NHS number, or a
+				// mistyped one, not a phone.
 				score = 0.45
 			}
 			s.offer(b, p0, e, PHONE, score)
@@ -549,6 +591,9 @@ func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
 			}
 			if score > 0.35 && labelledOther(w, lo, p) && !s.labelIs(w, lo, p, ctxPhone) {
 				score = 0.35 // its own label says what it is: "PO number: 9921186444"
+			}
+			if score > 0.45 && p-s.seen[UK_NATIONAL_HEALTH_SERVICE_NUMBER] <= 256 && NHS(d) && !s.namedBy(w, lo, p, ctxPhone) {
+				score = 0.45 // as for 943 476 5919 above: NHS numbers are the topic
 			}
 			s.offer(b, p, e, PHONE, score)
 		}
@@ -685,12 +730,49 @@ func (s *Scanner) ipv4(b *best, w []byte, p, lo int, g *groups) {
 	}
 	score := float32(0.9)
 	var lw [16]byte
-	if versionWord(lastWord(w, lo, p, &lw)) {
+	if versionWord(lastWord(w, lo, p, &lw)) || versionKey(w, lo, p) {
 		score = 0.3
-	} else if name, ok := s.column(w, lo, p); ok && len(name) <= len(lw) && versionWord(bytes.ToLower(name)) {
-		score = 0.3 // under a table's firmware or version column
+	} else if name, ok := s.column(w, lo, p); ok && nameHas(name, ctxVersion) {
+		score = 0.3 // under a table's firmware or version column: os_version, "switch firmware"
 	}
 	s.offer(b, p, e, IP_ADDRESS, score)
+}
+
+// yymmddCell offers six digits at p as a date in a table's column named
+// for one: an export's effective_date as NACHA writes it, 250729. (Alone,
+// six digits are a count or a code far more often.)
+func (s *Scanner) yymmddCell(b *best, w []byte, p, lo int) {
+	if p+6 >= len(w) || w[p+2] > '1' || isDigit(w[p+6]) || !s.dates || digitsEnd(w, p) != p+6 || !wordEnd(w, p+6) || !yymmdd(w[p:]) {
+		return
+	}
+	if s.dateColumn(w, lo, p) {
+		s.offer(b, p, p+6, DATE_TIME, 0.8)
+	}
+}
+
+// namedBy reports whether the label right before p, or the name of the
+// column p is in, is one of words: a word further back ("Contact" along
+// a header that does not line up, "MacDonald" in a name) says less.
+func (s *Scanner) namedBy(w []byte, lo, p int, words *wordSet) bool {
+	if name, ok := s.column(w, lo, p); ok && nameHas(name, words) {
+		return true
+	}
+	return s.labelIs(w, lo, p, words)
+}
+
+// afterCode tries an address glued by '/' to a code in capitals that
+// ends at or after r, as Squid logs the server it asked:
+// "HIER_DIRECT/203.0.113.7". (After any other '/' a number is a path's
+// part, and no anchor starts there.)
+func (s *Scanner) afterCode(b *best, w []byte, r int) {
+	for r < len(w) && (isUpper(w[r]) || w[r] == '_') {
+		r++
+	}
+	if r+1 >= len(w) || w[r] != '/' || !isDigit(w[r+1]) || !s.types.Has(IP_ADDRESS) {
+		return
+	}
+	parseGroups(&s.g, w, r+1)
+	s.ipv4(b, w, r+1, r+1, &s.g)
 }
 
 // netmask reports whether a dotted quad is a mask rather than an
@@ -709,11 +791,12 @@ func currency(c []byte) bool {
 	return false
 }
 
-// versionKey reports whether the key or label right before p names a
-// version: Version, SchemaVersion, apiVersion, api_version.
+// versionKey reports whether the key, label, tag or field right before p
+// names a version: Version, SchemaVersion, apiVersion, api_version,
+// <ClientVersion>, "firmware_version,3.12.0.4".
 func versionKey(w []byte, lo, p int) bool {
 	i := p
-	for k := 0; k < 4 && i > lo && bytesContain(" \":=", w[i-1]); k++ {
+	for k := 0; k < 4 && i > lo && bytesContain(" \":=,>", w[i-1]); k++ {
 		i--
 	}
 	return i-7 >= lo && bytes.EqualFold(w[i-7:i], []byte("version"))
@@ -756,10 +839,12 @@ func (s *Scanner) dicom(b *best, w []byte, p, e0 int) {
 // may have an IPv4 address's shape: firmware 1.18.4.1.
 func versionWord(word []byte) bool {
 	switch string(word) {
-	case "version", "ver", "v", "release", "build", "firmware", "fw", "rev", "revision", "oid", "vers", "fw_version", "firmware_version", "sw_version":
+	case "version", "ver", "v", "release", "build", "firmware", "fw", "rev", "revision", "oid", "vers":
 		return true
 	}
-	return false
+	// Glued to what it versions, as keys and tags write it: osversion
+	// (of os_version), clientversion (of <ClientVersion>).
+	return bytes.HasSuffix(word, []byte("version")) || bytes.HasSuffix(word, []byte("firmware"))
 }
 
 func netmask(w []byte, g *groups) bool {
@@ -1038,6 +1123,11 @@ func clockTail(w []byte, e int) (int, bool) {
 		if e+3 <= len(w) && w[e] == ' ' && (wordAt(w, e+1, "ET") || wordAt(w, e+1, "PT") || wordAt(w, e+1, "CT") || wordAt(w, e+1, "MT")) && wordEnd(w, e+3) {
 			return e + 3, true // US zones in two letters, after AM or PM: 3:12 PM ET
 		}
+		for _, z := range usZones {
+			if wordAt(w, e, z) && wordEnd(w, e+len(z)) {
+				return e + len(z), true // and named: 11 AM Eastern
+			}
+		}
 	} else {
 		e = e0
 	}
@@ -1052,8 +1142,27 @@ func clockTail(w []byte, e int) (int, bool) {
 			}
 		}
 	}
+	if wordAt(w, e, " Uhr") && wordEnd(w, e+4) {
+		e += 4 // German: 17:30 Uhr
+	}
 	return e, e > e0
 }
+
+// hourRange holds the second hour of a range written with AM or PM,
+// "9am-5pm", whose first ends at i: no anchor starts after the '-'.
+func (s *Scanner) hourRange(w []byte, i int) {
+	if i+3 >= len(w) || w[i] != '-' || !isDigit(w[i+1]) {
+		return
+	}
+	h := digitsMax(w, i+1, 3)
+	if n := ampmAt(w, h); n > 0 && h-i <= 3 && num(w[i+1:h]) >= 1 && num(w[i+1:h]) <= 12 {
+		s.holdCell(Match{Start: i + 1, End: h + n, Type: DATE_TIME, Score: 0.6})
+	}
+}
+
+// usZones are the names of North America's zones as written after a
+// time's AM or PM.
+var usZones = [...]string{" Eastern", " Central", " Mountain", " Pacific"}
 
 // paddedTimeAt is timeAt that also takes a one-digit hour (9:30).
 func paddedTimeAt(w []byte, i int) int {
@@ -1186,6 +1295,7 @@ func (s *Scanner) timeOnly(b *best, w []byte, p, lo int) {
 		// Two times, as opening hours and shifts are written: the second
 		// starts after a '-', where no anchor does, so it is held.
 		if s.offer(b, p, m, DATE_TIME, 0.8) {
+			e, _ = clockTail(w, e) // 02:00-04:00 UTC
 			s.holdCell(Match{Start: m + 1, End: e, Type: DATE_TIME, Score: 0.8})
 		}
 		return
@@ -1227,6 +1337,9 @@ func hmAt(w []byte, i int) int {
 // 9:30 is as often a score, a ratio or a verse.
 func (s *Scanner) timeEnd(b *best, w []byte, p, e, lo int) {
 	if end, marked := clockTail(w, e); marked {
+		if d := weekdayDate(w, end); d > 0 {
+			end = d
+		}
 		s.offer(b, p, end, DATE_TIME, 0.7)
 		return
 	}
@@ -1235,12 +1348,84 @@ func (s *Scanner) timeEnd(b *best, w []byte, p, e, lo int) {
 	}
 	switch {
 	case e-p >= 7: // seconds
+		var lw [16]byte
+		if p >= 2 && (w[p-2] == ':' || w[p-1] == '=' || w[p-1] == ':') && durationWord(lastWord(w, lo, p, &lw)) {
+			return // duration: 00:04:27, elapsed=00:00:12
+		}
 		s.offer(b, p, e, DATE_TIME, s.ctxScore(w, lo, p, 0.6, 0.9, ctxDate))
 	case e-p == 5 && w[p+2] == ':' && (p == 0 || w[p-1] != ':'):
 		s.offer(b, p, e, DATE_TIME, 0.6)
 	case e-p == 4 && p >= 3 && wordAt(w, p-3, "at "):
 		s.offer(b, p, e, DATE_TIME, 0.6) // at 9:30
 	}
+}
+
+// spelledDays are the days of a month as ordinals in words, the last
+// word of each: "twenty-first" ends "first".
+var spelledDays = strings.Fields(`first second third fourth fifth sixth seventh eighth ninth tenth
+	eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth
+	twentieth thirtieth`)
+
+// spelledDayBefore returns where a day written in words and "of" before
+// the month at p starts ("fourteenth of March", "twenty-first of June"),
+// or p.
+func spelledDayBefore(w []byte, p, lo int) int {
+	if p-4 < lo || !wordAt(w, p-4, " of ") {
+		return p
+	}
+	i := p - 4
+	j := i
+	for j > lo && i-j < 12 && isLower(w[j-1]) {
+		j--
+	}
+	if j > lo && isWord(w[j-1]) {
+		return p
+	}
+	for _, d := range spelledDays {
+		if string(w[j:i]) == d {
+			if j-7 >= lo && (wordAt(w, j-7, "twenty-") || wordAt(w, j-7, "thirty-")) {
+				return j - 7
+			}
+			return j
+		}
+	}
+	return p
+}
+
+// weekdayDate returns the end of a date written after a time and its
+// zone, as Cisco IOS stamps a configuration ("20:00:07 UTC Sun Apr 28
+// 2024"): at i, a space, a weekday of three letters, the month, the day
+// and the year; or 0.
+func weekdayDate(w []byte, i int) int {
+	if i+16 > len(w) || w[i] != ' ' || w[i+4] != ' ' || !isUpper(w[i+1]) {
+		return 0
+	}
+	wd := false
+	for _, d := range weekdays {
+		wd = wd || w[i+1]|0x20 == d[0] && w[i+2] == d[1] && w[i+3] == d[2]
+	}
+	m, j := englishMonth(w, i+5)
+	if !wd || m == 0 || j+1 >= len(w) || w[j] != ' ' {
+		return 0
+	}
+	d, j := dayDigits(w, j+1)
+	if j == 0 || j+1 >= len(w) || w[j] != ' ' {
+		return 0
+	}
+	if y, e := yearAt(w, j+1); e > 0 && validDate(y, m, d) {
+		return e
+	}
+	return 0
+}
+
+// durationWord reports whether a label says the time after it is how
+// long something took, not when.
+func durationWord(word []byte) bool {
+	switch string(word) {
+	case "duration", "elapsed", "uptime", "took", "runtime", "length":
+		return true
+	}
+	return false
 }
 
 // ampmAt returns the length of AM or PM at i (am, PM, a.m., p.m.), or 0.
@@ -1360,8 +1545,8 @@ func englishMonth(w []byte, i int) (int, int) {
 	}
 	if e < len(w) && w[e] == '.' && e-i == 3 {
 		e++
-	} else if e < len(w) && isAlpha(w[e]) {
-		return 0, 0
+	} else if e < len(w) && (isAlpha(w[e]) || w[e] >= 0x80) {
+		return 0, 0 // a longer word: March's "mar" in Portuguese "março"
 	}
 	return m + 1, e
 }
@@ -1630,9 +1815,16 @@ func (s *Scanner) compactDate(b *best, w []byte, p, e0, lo int) {
 			y += 100 // two digits: 1930 to 2029
 		}
 	}
-	if validDate(y, m+1, num(w[p:e0])) {
-		s.offer(b, p, j, DATE_TIME, 0.8)
+	if !validDate(y, m+1, num(w[p:e0])) {
+		return
 	}
+	if j+5 <= len(w) && w[j] == '/' && digitsMax(w, j+1, 5) == j+5 && clockDigits(w[j+1:j+5]) {
+		j += 5 // an airline record's time after its date: 23DEC26/0531Z
+		if j < len(w) && w[j] == 'Z' {
+			j++
+		}
+	}
+	s.offer(b, p, j, DATE_TIME, 0.8)
 }
 
 // basicStamp returns the end of a date and time written with no
@@ -1846,7 +2038,9 @@ func (s *Scanner) monthDayYear(b *best, w []byte, p, lo int) {
 	if w[i+1] == ' ' {
 		i++ // syslog pads the day with a space
 	} else if y, e := yearAt(w, i+1); e > 0 && isUpper(w[p]) && validDate(y, m, 1) {
-		s.offer(b, p, e, DATE_TIME, 0.75) // a month: "Sept 2021", "June 2026"
+		// A month, "Sept 2021", "June 2026", or a day spelled out before
+		// it: "the fourteenth of March 1979".
+		s.offer(b, spelledDayBefore(w, p, max(lo, s.last)), e, DATE_TIME, 0.75)
 		return
 	}
 	d, i := dayDigits(w, i+1)

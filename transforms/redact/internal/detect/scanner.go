@@ -251,6 +251,8 @@ func (s *Scanner) Scan(buf []byte, atEOF bool, dst []Match) []Match {
 				}
 			} else if !loneNumber(w, p) {
 				s.numeric(&b, w, p, ctxLo)
+			} else if s.hdr.n > 0 && s.hdr.dateCols != 0 {
+				s.yymmddCell(&b, w, p, ctxLo) // (in a table with a date's column)
 			}
 			if !b.ok {
 				next = skipWord(buf, p)
@@ -416,7 +418,7 @@ func (s *Scanner) accessKey(b *best, w []byte, blo, lo int, dst []Match) (int, [
 // piece is a match of its own, marked as a continuation.
 func (s *Scanner) continueURL(buf []byte, p, end int, dst []Match) (int, []Match) {
 	for p < end && s.cont && p == s.last {
-		e, capped := urlEnd(buf[:min(len(buf), p+Lookahead)], p, p)
+		e, capped := urlEnd(buf[:min(len(buf), p+Lookahead)], p, p, false)
 		s.cont = capped
 		if e <= p {
 			break
@@ -476,7 +478,7 @@ const (
 	cLocal // e-mail local part
 	cURL   // URL character
 	cWord  // A-Z a-z 0-9 _
-	cSep   // between a label and its value: space tab " ' , ; : = |
+	cSep   // between a label and its value: space tab " ' , ; : = | \
 	cName  // in a column name: A-Z a-z 0-9 _ - . # / ( ) " ' and CR
 	// cLineStart may start a header line: a letter, '"', a delimiter, a
 	// byte order mark's first byte, the '#' of a commented header, or the
@@ -524,7 +526,7 @@ func init() {
 		if b == '_' {
 			k |= cWord
 		}
-		if bytesContain(" \t\"',;:=|", b) {
+		if bytesContain(" \t\"',;:=|\\", b) { // (a backslash escapes a quote in a JSON string)
 			k |= cSep
 		}
 		if k&cWord != 0 || bytesContain("-.#/()\"'\r", b) {

@@ -13,7 +13,7 @@ package detect
 
 // topicTypes are the types whose topic words the scanner notes.
 var topicTypes = SetOf(UK_NATIONAL_HEALTH_SERVICE_NUMBER, US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER,
-	CA_SOCIAL_INSURANCE_NUMBER, SSN, IN_AADHAAR, BANK_ROUTING, AWS_SECRET_KEY)
+	CA_SOCIAL_INSURANCE_NUMBER, SSN, IN_AADHAAR, BANK_ROUTING, AWS_SECRET_KEY, VEHICLE_IDENTIFICATION_NUMBER)
 
 // topicWindow is how far after a mention or a value of a type a bare
 // value of it is still taken as one.
@@ -51,7 +51,7 @@ func (s *Scanner) found(m Match) {
 // noteCaps records the word of n capitals at p (a plural 's' after them
 // allowed) if it names a type.
 func (s *Scanner) noteCaps(w []byte, p, n int) {
-	if c := w[p]; c != 'N' && c != 'S' && c != 'A' && c != 'R' && c != 'I' && c != 'M' && c != 'U' {
+	if c := w[p]; c != 'N' && c != 'S' && c != 'A' && c != 'R' && c != 'I' && c != 'M' && c != 'U' && c != 'V' {
 		return
 	}
 	if e := p + n; e < len(w) && w[e] == 's' {
@@ -82,6 +82,8 @@ func capsTopic(word []byte) Entity {
 			return SSN
 		case "ABA", "RTN":
 			return BANK_ROUTING
+		case "VIN":
+			return VEHICLE_IDENTIFICATION_NUMBER
 		}
 	case 4:
 		switch string(word) {
@@ -91,12 +93,19 @@ func capsTopic(word []byte) Entity {
 			return BANK_ROUTING
 		}
 	case 5:
-		if string(word) == "UIDAI" {
+		switch string(word) {
+		case "UIDAI":
 			return IN_AADHAAR
+		case "NHSNO":
+			return UK_NATIONAL_HEALTH_SERVICE_NUMBER
 		}
 	case 7:
 		if string(word) == "AADHAAR" {
 			return IN_AADHAAR
+		}
+	case 9:
+		if string(word) == "NHSNUMBER" { // a header's, glued
+			return UK_NATIONAL_HEALTH_SERVICE_NUMBER
 		}
 	}
 	return None
