@@ -125,6 +125,26 @@ var heldOut9Gaps = map[detect.Entity]floor{
 	detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER: {1, 0.91},
 }
 
+// heldOut11Gaps: the eleventh set as measured once, blind, at the end of
+// the fourth pass, on the detector as it stood: trufflehog's RawV2 (an
+// access key with its secret glued on), EPFO's KYC file (Aadhaar numbers
+// between #~#), MT940's ?30 and ?31 subfields, X12's REF*0F and NM1 *34
+// before an ITIN, iptables' MAC= field, national phones of Ireland,
+// Sweden, Poland, Belgium and South Africa, and dates its labels cut
+// otherwise than the convention (see docs/benchmarks.md).
+var heldOut11Gaps = map[detect.Entity]floor{
+	detect.AWS_ACCESS_KEY:                          {1, 0.79},
+	detect.AWS_SECRET_KEY:                          {1, 0.62},
+	detect.BANK_ROUTING:                            {1, 0.96},
+	detect.DATE_TIME:                               {0.95, 0.95},
+	detect.INTERNATIONAL_BANK_ACCOUNT_NUMBER:       {1, 0.92},
+	detect.IN_AADHAAR:                              {1, 0.63},
+	detect.MAC_ADDRESS:                             {1, 0.85},
+	detect.PHONE:                                   {0.97, 0.96},
+	detect.SWIFT_CODE:                              {1, 0.92},
+	detect.US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER: {1, 0.82},
+}
+
 // expect is what a labelled set must reach: precision and recall floors
 // per type, where they differ from the goals, at most this many partial
 // redactions per type and hard negatives touched.
@@ -180,6 +200,7 @@ func TestAccuracyGoals(t *testing.T) {
 		// The tenth set, measured once, blind, in the fourth pass, meets
 		// every goal since the fixes its misses led to.
 		{recall: 0.98, negatives: 3},
+		{gaps: heldOut11Gaps, recall: 0.98, partials: map[detect.Entity]int{detect.DATE_TIME: 1}, negatives: 9},
 	}
 	require.Len(t, corpus.HeldOutSets, len(expects), "every held-out set has its goals")
 	for k, set := range corpus.HeldOutSets {

@@ -2,7 +2,7 @@
 // text: precision, recall and F1 per entity type, at a confidence
 // threshold, and what a user of the redaction would notice: partial
 // redactions and hard negatives hit. By default the text is the synthetic
-// corpus; with -heldout, -heldout2 ... -heldout10 it is one of the
+// corpus; with -heldout, -heldout2 ... -heldout11 it is one of the
 // hand-written held-out sets, formats and contexts the generator does not
 // produce (each from the fourth on was measured once, blind, before the
 // detector was tuned on it; docs/benchmarks.md has those figures).
@@ -18,6 +18,7 @@
 //	go run ./transforms/redact/cmd/pii-accuracy -heldout8 -misses 5
 //	go run ./transforms/redact/cmd/pii-accuracy -heldout9 -misses 5
 //	go run ./transforms/redact/cmd/pii-accuracy -heldout10 -misses 5
+//	go run ./transforms/redact/cmd/pii-accuracy -heldout11 -misses 5
 //	go run ./transforms/redact/cmd/pii-accuracy -size 268435456 -out dense.txt
 package main
 

@@ -34,6 +34,7 @@ var HeldOutSets = []Set{
 	{"heldout", HeldOut}, {"heldout2", HeldOut2}, {"heldout3", HeldOut3}, {"heldout4", HeldOut4},
 	{"heldout5", HeldOut5}, {"heldout6", HeldOut6}, {"heldout7", HeldOut7}, {"heldout8", HeldOut8},
 	{"heldout9", HeldOut9}, {"heldout10", HeldOut10},
+	{"heldout11", HeldOut11},
 }
 
 const (
