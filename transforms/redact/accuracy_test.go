@@ -119,30 +119,29 @@ var heldOut8Gaps = map[detect.Entity]floor{
 // heldOut9Gaps: the ninth set, meant to be typical rather than hard, was
 // measured once, blind, on the final code of the third pass; two general
 // faults it showed were fixed then, the rest in the fourth pass. Left: a
-// pharmacy's list of NHS numbers with no heading (and an s3:// URL and a
-// host:port its labels leave out).
+// pharmacy's list of NHS numbers with no heading, card expiry dates its
+// labels call dates (the fourth, fifth, seventh and eleventh sets leave
+// them out, and Comprehend calls them CREDIT_DEBIT_EXPIRY), dates in file
+// names, and an s3:// URL and a host:port its labels leave out.
 var heldOut9Gaps = map[detect.Entity]floor{
+	detect.DATE_TIME:                         {0.99, 0.97},
 	detect.UK_NATIONAL_HEALTH_SERVICE_NUMBER: {1, 0.91},
 }
 
-// heldOut11Gaps: the eleventh set as measured once, blind, at the end of
-// the fourth pass, on the detector as it stood: trufflehog's RawV2 (an
-// access key with its secret glued on), EPFO's KYC file (Aadhaar numbers
-// between #~#), MT940's ?30 and ?31 subfields, X12's REF*0F and NM1 *34
-// before an ITIN, iptables' MAC= field, national phones of Ireland,
-// Sweden, Poland, Belgium and South Africa, and dates its labels cut
-// otherwise than the convention (see docs/benchmarks.md).
+// heldOut11Gaps: the eleventh set was measured once, blind, at the end
+// of the fourth pass (docs/benchmarks.md); what is left after the fixes
+// its misses led to: dates its labels cut otherwise than the convention
+// (a postgres log's stamp without its milliseconds and zone, dhcpd's
+// weekday number left out where the fourth set's labels hold it, "on
+// 05/10/2025 at 13:45" as two), yyyymmdd and BAI2 dates in records with
+// no header, MAC addresses written in lower case from a letter, a
+// NACHA file header's routing numbers, Polish and Singapore numbers
+// without a label.
 var heldOut11Gaps = map[detect.Entity]floor{
-	detect.AWS_ACCESS_KEY:                          {1, 0.79},
-	detect.AWS_SECRET_KEY:                          {1, 0.62},
-	detect.BANK_ROUTING:                            {1, 0.96},
-	detect.DATE_TIME:                               {0.95, 0.95},
-	detect.INTERNATIONAL_BANK_ACCOUNT_NUMBER:       {1, 0.92},
-	detect.IN_AADHAAR:                              {1, 0.63},
-	detect.MAC_ADDRESS:                             {1, 0.85},
-	detect.PHONE:                                   {0.97, 0.96},
-	detect.SWIFT_CODE:                              {1, 0.92},
-	detect.US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER: {1, 0.82},
+	detect.BANK_ROUTING: {1, 0.96},
+	detect.DATE_TIME:    {0.97, 0.95},
+	detect.MAC_ADDRESS:  {1, 0.92},
+	detect.PHONE:        {0.99, 0.97},
 }
 
 // expect is what a labelled set must reach: precision and recall floors
@@ -200,7 +199,7 @@ func TestAccuracyGoals(t *testing.T) {
 		// The tenth set, measured once, blind, in the fourth pass, meets
 		// every goal since the fixes its misses led to.
 		{recall: 0.98, negatives: 3},
-		{gaps: heldOut11Gaps, recall: 0.98, partials: map[detect.Entity]int{detect.DATE_TIME: 1}, negatives: 9},
+		{gaps: heldOut11Gaps, recall: 0.98, partials: map[detect.Entity]int{detect.DATE_TIME: 1}, negatives: 7},
 	}
 	require.Len(t, corpus.HeldOutSets, len(expects), "every held-out set has its goals")
 	for k, set := range corpus.HeldOutSets {

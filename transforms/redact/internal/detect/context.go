@@ -23,9 +23,10 @@ var (
 	ctxVIN     = words("vin", "vehicle", "chassis")
 	ctxDate    = words("dob", "birth", "born", "birthday", "date", "effective", "expiry", "expires", "issued",
 		"bday", "dtstart", "dtend", "due") // (vCard's and iCalendar's too)
+	ctxExpiry  = words("exp", "expiry", "expires", "expiration", "valid", "thru") // a card's: exp 09/27, valid thru
 	ctxVersion = words("version", "ver", "vers", "firmware", "fw", "release", "build", "rev", "revision", "oid")
 	ctxIBAN    = words("iban")
-	ctxMAC     = words("mac", "hwaddr", "ether", "bssid", "network address", "physical address", "macaddress")
+	ctxMAC     = words("mac", "hwaddr", "ether", "bssid", "network address", "physical address", "macaddress", "sta") // (hostapd's STA)
 	ctxSecret  = words("secret", "secretaccesskey", "secret_access_key", "aws_secret_access_key", "secretkey")
 )
 

@@ -386,6 +386,25 @@ func TestPositives(t *testing.T) {
 		{"no dia 24 de março de 2025 e", detect.DATE_TIME, "24 de março de 2025"},
 		{"Trans  Post   Description        Amount\n04/06  04/08  PILOT TRAVEL #412  277.56\n", detect.DATE_TIME, "04/08"},
 		{"ip=192.168.102.29 sms=93 436 98 06 ssid=x", detect.PHONE, "93 436 98 06"},
+		// From the eleventh set: trufflehog's RawV2 (an access key and
+		// its secret glued), EPFO's KYC upload, MT940's ?30 and ?31, X12's
+		// NM1 *34 and REF*0F before an ITIN, iptables' MAC= field (two
+		// addresses), hostapd's STA, national numbers in mixed groups
+		// under a phone label.
+		{`"RawV2": "AKIA3WZTALVXVYTRVZOXtj1jY6HCgqmGvUHRvOVEPAK6BhMQ/5wAzXAbXV7M"`, detect.AWS_ACCESS_KEY, "AKIA3WZTALVXVYTRVZOX"},
+		{`"RawV2": "AKIA3WZTALVXVYTRVZOXtj1jY6HCgqmGvUHRvOVEPAK6BhMQ/5wAzXAbXV7M"`, detect.AWS_SECRET_KEY, "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"},
+		{`"RawV2": "AKIAW5S7YDKDVCGRFVJRDcIfeuJS8U2b2eoayzoS3VEn7AS+fLIGD9Wxoncr"`, detect.AWS_SECRET_KEY, "DcIfeuJS8U2b2eoayzoS3VEn7AS+fLIGD9Wxoncr"},
+		{"#~#EPFO KYC BULK UPLOAD#~#\n103283105226#~#A#~#446075866605#~#DIVYA MENON#~#\n", detect.IN_AADHAAR, "446075866605"},
+		{":86:166?20EREF+1?30KREDBEBB?31BE16603108584874?32MAES", detect.SWIFT_CODE, "KREDBEBB"},
+		{":86:166?20EREF+1?30KREDBEBB?31BE16603108584874?32MAES", detect.INTERNATIONAL_BANK_ACCOUNT_NUMBER, "BE16603108584874"},
+		{"NM1*IL*1*CARTER*EMILY****34*965597243~", detect.US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER, "965597243"},
+		{"REF*0F*917881368~", detect.US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER, "917881368"},
+		{"IN=eth0 OUT= MAC=3c:22:fb:c1:a0:8d:e4:5f:01:6d:82:d4:08:00 SRC=", detect.MAC_ADDRESS, "3c:22:fb:c1:a0:8d"},
+		{"IN=eth0 OUT= MAC=3c:22:fb:c1:a0:8d:e4:5f:01:6d:82:d4:08:00 SRC=", detect.MAC_ADDRESS, "e4:5f:01:6d:82:d4"},
+		{"hostapd: wlan1: STA 186590359cfb IEEE 802.11: associated", detect.MAC_ADDRESS, "186590359cfb"},
+		{"tel. 08-209 93 05 eller", detect.PHONE, "08-209 93 05"},
+		{"seller\tcontact_phone\tcountry\nS1\t0475/84.37.26\tBE\n", detect.PHONE, "0475/84.37.26"},
+		{"phone: 072-314-8979,", detect.PHONE, "072-314-8979"},
 		// X12's qualifiers say what an element is.
 		{"PER*IC*JOHN SMITH*TE*6175551234*EM*js@x.com~", detect.PHONE, "6175551234"},
 		{"REF*SY*512345678~", detect.SSN, "512345678"},
@@ -423,7 +442,7 @@ func TestNearMisses(t *testing.T) {
 		"at 12:34 the ratio was 16:9",
 		"ABCDEFGH is not a SWIFT code without a label", // letters only
 		"DATABASE BUSINESS TRANSFER",
-		"phone 011-555-1234 and 123-456-7890", // area codes starting 0 or 1
+		"phone 123-456-7890", // an area code starting 1 (one starting 0 is a national number: South Africa writes 011-555-1234)
 		"QQ123456C", "AB1234567",
 		"a.b@c", "@home", "user@localhost", "x@y.z",
 		"https:// nothing", "ftp:/x",
@@ -482,6 +501,12 @@ func TestNearMisses(t *testing.T) {
 	findsNothing(t, all,
 		"\"Gehalt\";\"NOTPROVIDED\";\"x\"", "  duration: 00:04:27\n", " 274729      nhs_number       452 994 8726\n",
 		"Thabo MacDonald\t183377709712\t", "scored 04/06 on page 12/15", "março 5")
+	// A key followed by 41 key bytes is no glued pair; a call_id column's
+	// numbers are ids; a card's expiry under its column is no date; a
+	// number after 0 without a phone label is no national number.
+	findsNothing(t, noDates, "AKIAW5S7YDKDVCGRFVJRDcIfeuJS8U2b2eoayzoS3VEn7AS+fLIGD9WxoncrX",
+		"call_id,agent,caller_number,queue\n8337590454,agent.jdoyle,,delivery\n", "ref 08-209 93 05 x")
+	findsNothing(t, all, "token;pan;expiry;brand\nt1;;08/29;VISA\n")
 	// A glog header's month and day must be a date (the time stays one).
 	assert.Equal(t, []found{{detect.DATE_TIME, "14:05:09.481220"}}, find(all, "I0799 14:05:09.481220 bad month"))
 	assert.Equal(t, []found{{detect.URL, "https://x.com/?ids=1"}}, find(all, "see https://x.com/?ids=1,2,3 now"))

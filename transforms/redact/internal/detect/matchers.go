@@ -48,6 +48,9 @@ func (s *Scanner) upper(b *best, w []byte, p, lo int) {
 	if n >= 3 && n <= 9 && r+1 < len(w) && w[r] == ' ' && isDigit(w[r+1]) && s.dates && monthOf(w[p]|0x20, w[p+1]|0x20, w[p+2]|0x20) >= 0 {
 		s.monthDayYear(b, w, p, lo) // in capitals: AUGUST 2, 2025
 	}
+	if n > 20 && w[p] == 'A' {
+		s.awsKey(b, w, p) // its secret glued to it, starting with a capital or digit
+	}
 	switch n {
 	case 5:
 		if isDigit(w[p+1]) && s.dates && (p == 0 || w[p-1] == '\n' || p >= 2 && w[p-1] == ' ' && (w[p-2] == 'Z' || isDigit(w[p-2]))) {
@@ -101,7 +104,7 @@ var awsPrefixes = [...]string{"AKIA", "ASIA", "ABIA", "ACCA"}
 // awsKey: an access key id, a known four-letter prefix and 16 capitals or
 // digits.
 func (s *Scanner) awsKey(b *best, w []byte, p int) {
-	if p+20 > len(w) || !wordEnd(w, p+20) {
+	if p+20 > len(w) || !wordEnd(w, p+20) && !gluedSecret(w, p+20) {
 		return
 	}
 	pre := string(w[p : p+4])
@@ -117,10 +120,34 @@ func (s *Scanner) awsKey(b *best, w []byte, p int) {
 	}
 }
 
+// gluedSecret reports whether an access key id that ends at i has its
+// secret key glued to it, as trufflehog reports the pair in RawV2
+// ("AKIA...16...wJalr...40..."): 40 key bytes that end the word.
+func gluedSecret(w []byte, i int) bool {
+	if !keyLength(w, i) {
+		return false
+	}
+	for _, c := range w[i-16 : i] {
+		if !isUpper(c) && (c < '2' || c > '7') {
+			return false // (an access key id is base 32)
+		}
+	}
+	for _, c := range w[i : i+40] {
+		if !isB64(c) {
+			return false
+		}
+	}
+	return true
+}
+
 // secret: a 40-character secret access key (letters, digits, '+', '/'),
 // confident after a label naming a secret or near an access key id.
-func (s *Scanner) secret(b *best, w []byte, p, lo int) {
-	if !s.types.Has(AWS_SECRET_KEY) || p+40 > len(w) || (p > 0 && isB64(w[p-1])) {
+func (s *Scanner) secret(b *best, w []byte, p, lo int) { s.secretAt(b, w, p, lo, false) }
+
+// secretAt is secret, for a key glued to the access key id before it
+// (a key byte before p) when glued.
+func (s *Scanner) secretAt(b *best, w []byte, p, lo int, glued bool) {
+	if !s.types.Has(AWS_SECRET_KEY) || p+40 > len(w) || !glued && p > 0 && isB64(w[p-1]) {
 		return
 	}
 	// Most candidates are ordinary words: the 40th byte or the one after
@@ -174,6 +201,10 @@ func (s *Scanner) keyAroundPlus(b *best, w []byte, p, lo int) {
 // like AKIA... / zD+Je...").
 func (s *Scanner) secretNear(b *best, w []byte, i, lo int) {
 	if !s.types.Has(AWS_SECRET_KEY) {
+		return
+	}
+	if i < len(w) && isB64(w[i]) && gluedSecret(w, i) {
+		s.secretAt(b, w, i, lo, true) // AKIA...wJalr...: trufflehog's RawV2
 		return
 	}
 	for j := i; j < len(w) && j-i <= secretGap && w[j] != '\n'; j++ {
@@ -574,6 +605,9 @@ func (s *Scanner) hexColon(b *best, w []byte, p, lo int) {
 		s.ciscoMAC(b, w, p, lo)
 		return
 	}
+	if p >= 4 && w[p-1] == '=' && wordAt(w, p-4, "MAC=") && s.iptablesMAC(b, w, p) {
+		return
+	}
 	if p+17 <= len(w) && s.types.Has(MAC_ADDRESS) {
 		sep := w[p+2]
 		ok := sep == ':' || sep == '-'
@@ -643,6 +677,26 @@ func (s *Scanner) hexColon(b *best, w []byte, p, lo int) {
 		score = 0.45 // "a::b": too short to tell from other text
 	}
 	s.offer(b, p, e, IP_ADDRESS, score)
+}
+
+// iptablesMAC reads the MAC= field iptables logs a packet with: the
+// destination's address, the source's and the frame's type, fourteen
+// bytes joined by ':' ("MAC=3c:22:fb:c1:a0:8d:e4:5f:01:6d:82:d4:08:00"),
+// two addresses; the second is held.
+func (s *Scanner) iptablesMAC(b *best, w []byte, p int) bool {
+	if p+41 > len(w) || !wordEnd(w, p+41) || !s.types.Has(MAC_ADDRESS) {
+		return false
+	}
+	for k := range 14 {
+		i := p + 3*k
+		if !isHex(w[i]) || !isHex(w[i+1]) || k < 13 && w[i+2] != ':' {
+			return false
+		}
+	}
+	if s.offer(b, p, p+17, MAC_ADDRESS, 0.9) {
+		s.holdCell(Match{Start: p + 18, End: p + 35, Type: MAC_ADDRESS, Score: 0.9})
+	}
+	return true
 }
 
 // bareMAC: twelve hex digits with no separator, as Windows logs a network

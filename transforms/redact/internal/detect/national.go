@@ -128,6 +128,32 @@ func (s *Scanner) national(b *best, w []byte, p, lo int, g *groups) {
 	}
 }
 
+// namedNational takes a number with a trunk 0 in any grouping a plan's
+// digits allow, when its label or column says phone: national forms mix
+// separators as no single rule does (Sweden's 08-209 93 05 and 076-131
+// 44 21, Belgium's 0475/84.37.26, South Africa's 072-314-8979).
+func (s *Scanner) namedNational(b *best, w []byte, p, lo int, g *groups) {
+	if !s.types.Has(PHONE) || w[p+1] == '0' || g.sep[0] == g.before || g.len(0) > 5 {
+		return
+	}
+	n, k := 0, 0
+	for ; k < g.n && k < 5; k++ {
+		if g.sep[k] != ' ' && g.sep[k] != '-' && g.sep[k] != '/' && g.sep[k] != '.' && k < g.n-1 {
+			break
+		}
+		n += g.len(k)
+		if n >= 9 && g.endsAt(w, k+1, "") && (k+1 == g.n || g.sep[k] == ' ' && !isDigit(w[g.e[k]+1])) {
+			break
+		}
+	}
+	if k == g.n || k == 5 || n < 9 || n > 11 || !g.endsAt(w, k+1, "") {
+		return
+	}
+	if s.namedBy(w, lo, p, ctxPhone) || s.hasContext(w, lo, p, ctxPhone) {
+		s.offer(b, p, g.e[k], PHONE, 0.8)
+	}
+}
+
 // noTrunk tries the national forms that have no trunk 0: Brazil's area
 // code and number, 11 97168-7102 (a mobile's nine digits start with 9),
 // and Spain's nine digits from 6-9, 625 671 402, 620 12 84 23, 91 463 80

@@ -302,6 +302,12 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 			}
 		}
 		if isAlpha(w[e0]) {
+			if e0-p == 2 && p > 0 && w[p-1] == '?' && w[p] == '3' {
+				s.mt940Sub(b, w, p, e0, lo)
+				if b.ok {
+					return
+				}
+			}
 			// Letters follow: a VIN or a secret key, or an ordinal date
 			// ("16th of April 1955").
 			if p+17 <= len(w) && wordEnd(w, p+17) {
@@ -419,8 +425,8 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 		// Post columns print it: a date only as a table's cell (alone,
 		// as often a ratio, a score or a page).
 		a, c := num2(w[p:]), num2(w[g.s[1]:])
-		if (validDate(2000, a, c) || validDate(2000, c, a)) && s.cell(w, lo, p, g.e[1]) {
-			s.offer(b, p, g.e[1], DATE_TIME, 0.7)
+		if (validDate(2000, a, c) || validDate(2000, c, a)) && s.cell(w, lo, p, g.e[1]) && !s.namedBy(w, lo, p, ctxExpiry) {
+			s.offer(b, p, g.e[1], DATE_TIME, 0.7) // (a card's expiry is no date: Comprehend's CREDIT_DEBIT_EXPIRY)
 		}
 	case g.n >= 2 && g.sep[0] == ':' && g.len(0) <= 2 && g.len(1) == 2:
 		s.timeOnly(b, w, p, lo)
@@ -507,6 +513,9 @@ func (s *Scanner) numeric(b *best, w []byte, p, lo int) {
 	}
 	if g.n >= 2 && (w[p] == '0' || w[p] >= '6' && l0 == 5) {
 		s.national(b, w, p, lo, g)
+		if !b.ok && w[p] == '0' {
+			s.namedNational(b, w, p, lo, g)
+		}
 	}
 	if g.n >= 3 && (l0 == 2 || l0 == 3 && (w[p] >= '6' || w[p] == '2')) {
 		s.noTrunk(b, w, p, lo, g)
@@ -557,7 +566,11 @@ func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
 	switch len(d) {
 	case 9:
 		if ITIN(d) {
-			s.offer(b, p, e, US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER, s.bareTopicScore(w, lo, US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER, p, s.ctxScore(w, lo, p, 0.3, 0.9, ctxITIN), 0.6))
+			score := float32(0.9) // X12's qualifier for a taxpayer id, as for an SSN below
+			if !x12Qualified(w, p, "SY340F") {
+				score = s.bareTopicScore(w, lo, US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER, p, s.ctxScore(w, lo, p, 0.3, 0.9, ctxITIN), 0.6)
+			}
+			s.offer(b, p, e, US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER, score)
 		} else if ValidSSN(d) {
 			// A taxpayer id that is not an ITIN is an SSN.
 			score := float32(0.9)
@@ -589,8 +602,8 @@ func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
 			if !x12Qualified(w, p, "TEFXCPHPWPBN") {
 				score = s.ctxScore(w, lo, p, 0.35, 0.85, ctxPhone)
 			}
-			if score > 0.35 && labelledOther(w, lo, p) && !s.labelIs(w, lo, p, ctxPhone) {
-				score = 0.35 // its own label says what it is: "PO number: 9921186444"
+			if score > 0.35 && (labelledOther(w, lo, p) && !s.labelIs(w, lo, p, ctxPhone) || s.idColumn(w, lo, p)) {
+				score = 0.35 // its own label says what it is: "PO number: 9921186444"; a call_id column's are ids
 			}
 			if score > 0.45 && p-s.seen[UK_NATIONAL_HEALTH_SERVICE_NUMBER] <= 256 && NHS(d) && !s.namedBy(w, lo, p, ctxPhone) {
 				score = 0.45 // as for 943 476 5919 above: NHS numbers are the topic
@@ -758,6 +771,34 @@ func (s *Scanner) namedBy(w []byte, lo, p int, words *wordSet) bool {
 		return true
 	}
 	return s.labelIs(w, lo, p, words)
+}
+
+// mt940Sub reads the subfields German banks give an MT940 statement's
+// field 86 with '?' and two digits, each glued to its value: ?30 the
+// other party's BIC, ?31 its IBAN ("?30KREDBEBB?31BE16603108584874?32").
+func (s *Scanner) mt940Sub(b *best, w []byte, p, e0, lo int) {
+	switch w[p+1] {
+	case '0':
+		r := e0
+		for r < len(w) && r-e0 < 12 && (isUpper(w[r]) || isDigit(w[r])) {
+			r++
+		}
+		if n := r - e0; (n == 8 || n == 11) && s.types.Has(SWIFT_CODE) && upperRun(w[e0:e0+6]) && Country(w[e0+4], w[e0+5]) {
+			s.offer(b, e0, r, SWIFT_CODE, 0.85)
+		}
+	case '1':
+		s.iban(b, w, e0, lo)
+	}
+}
+
+// upperRun reports whether every byte of c is a capital.
+func upperRun(c []byte) bool {
+	for _, x := range c {
+		if !isUpper(x) {
+			return false
+		}
+	}
+	return true
 }
 
 // afterCode tries an address glued by '/' to a code in capitals that

@@ -51,7 +51,7 @@ func (s *Scanner) found(m Match) {
 // noteCaps records the word of n capitals at p (a plural 's' after them
 // allowed) if it names a type.
 func (s *Scanner) noteCaps(w []byte, p, n int) {
-	if c := w[p]; c != 'N' && c != 'S' && c != 'A' && c != 'R' && c != 'I' && c != 'M' && c != 'U' && c != 'V' {
+	if c := w[p]; c != 'N' && c != 'S' && c != 'A' && c != 'R' && c != 'I' && c != 'M' && c != 'U' && c != 'V' && (c != 'E' || n != 4) {
 		return
 	}
 	if e := p + n; e < len(w) && w[e] == 's' {
@@ -87,6 +87,8 @@ func capsTopic(word []byte) Entity {
 		}
 	case 4:
 		switch string(word) {
+		case "EPFO": // India's provident fund, whose KYC files list Aadhaar numbers
+			return IN_AADHAAR
 		case "ITIN":
 			return US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER
 		case "MICR":
