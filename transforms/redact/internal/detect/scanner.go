@@ -488,6 +488,10 @@ const (
 	// worth a look (loneNumber): letters, ':', '-', '.', ' ', '/', '*'
 	// and 年's first byte.
 	cNumTail
+	// cNoDigitStart: a digit after it continues a word, a decimal, a
+	// path, a range or a signed number rather than starting one
+	// (digitStartOK).
+	cNoDigitStart
 )
 
 var (
@@ -525,6 +529,9 @@ func init() {
 		}
 		if b == '_' {
 			k |= cWord
+		}
+		if k&cWord != 0 || bytesContain(".-/+\\", b) {
+			k |= cNoDigitStart
 		}
 		if bytesContain(" \t\"',;:=|\\", b) { // (a backslash escapes a quote in a JSON string)
 			k |= cSep
@@ -686,9 +693,7 @@ func macStart(w []byte, p int) int {
 
 // digitStartOK: a number starts a token unless it continues a word, a
 // decimal, a path, a range or a signed number.
-func digitStartOK(prev byte) bool {
-	return !isWord(prev) && prev != '.' && prev != '-' && prev != '/' && prev != '+' && prev != '\\'
-}
+func digitStartOK(prev byte) bool { return class[prev]&cNoDigitStart == 0 }
 
 // skipWord returns the end of the run of word bytes at p (at least p+1).
 func skipWord(buf []byte, p int) int {
