@@ -124,7 +124,7 @@ func (s *Scanner) awsKey(b *best, w []byte, p int) {
 // secret key glued to it, as trufflehog reports the pair in RawV2
 // ("AKIA...16...wJalr...40..."): 40 key bytes that end the word.
 func gluedSecret(w []byte, i int) bool {
-	if !keyLength(w, i) {
+	if i < 16 || !keyLength(w, i) {
 		return false
 	}
 	for _, c := range w[i-16 : i] {
