@@ -49,6 +49,19 @@ func words(ws ...string) *wordSet {
 	return s
 }
 
+// has reports whether word, in lower case, is one of ws.
+func (ws *wordSet) has(word []byte) bool {
+	if len(word) == 0 || word[0] < 'a' || word[0] > 'z' {
+		return false
+	}
+	for _, x := range ws.byFirst[word[0]-'a'] {
+		if x == string(word) {
+			return true
+		}
+	}
+	return false
+}
+
 // hasContext reports whether one of words occurs in w[lo:start] within
 // ctxWindow bytes of start, or names start's column.
 func (s *Scanner) hasContext(w []byte, lo, start int, words *wordSet) bool {
@@ -107,12 +120,9 @@ func wordDistance(w []byte, lo, start, window int, ws *wordSet, plural bool) int
 			if !ctxBoundary(orig, i-1, i) {
 				continue
 			}
-			end := i + len(word)
-			if !ctxBoundary(orig, end, end-1) {
-				if !plural || orig[end] != 's' || !ctxBoundary(orig, end+1, end) {
-					continue
-				}
-				end++ // a plural: dependent_tins, phones
+			// A plural's 's' (dependent_tins, phones) may end the word.
+			if end := i + len(word); !ctxBoundary(orig, end, end-1) && (!plural || orig[end] != 's' || !ctxBoundary(orig, end+1, end)) {
+				continue
 			}
 			if d := n - i - len(word); best < 0 || d < best {
 				best = d

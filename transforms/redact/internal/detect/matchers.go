@@ -48,8 +48,8 @@ func (s *Scanner) upper(b *best, w []byte, p, lo int) {
 	if n >= 3 && n <= 9 && r+1 < len(w) && w[r] == ' ' && isDigit(w[r+1]) && s.dates && monthOf(w[p]|0x20, w[p+1]|0x20, w[p+2]|0x20) >= 0 {
 		s.monthDayYear(b, w, p, lo) // in capitals: AUGUST 2, 2025
 	}
-	if n > 20 && w[p] == 'A' {
-		s.awsKey(b, w, p) // its secret glued to it, starting with a capital or digit
+	if n >= 20 && w[p] == 'A' {
+		s.awsKey(b, w, p) // (more than 20: its secret glued to it, starting with a capital or digit)
 	}
 	switch n {
 	case 5:
@@ -58,8 +58,6 @@ func (s *Scanner) upper(b *best, w []byte, p, lo int) {
 		}
 	case 12:
 		s.bareMAC(b, w, p, lo)
-	case 20:
-		s.awsKey(b, w, p)
 	case 17:
 		s.vin(b, w, p, lo)
 	case 8, 11:
@@ -338,10 +336,8 @@ func (s *Scanner) swift(b *best, w []byte, p, lo, n int) {
 	if !s.types.Has(SWIFT_CODE) || !wordEnd(w, p+n) {
 		return
 	}
-	for i := p; i < p+6; i++ {
-		if !isUpper(w[i]) {
-			return
-		}
+	if !upperRun(w[p : p+6]) {
+		return
 	}
 	if !Country(w[p+4], w[p+5]) || w[p] == w[p+1] && w[p] == w[p+2] && w[p] == w[p+3] || n == 11 && wordAt(w, p, "NOTPROVIDED") {
 		return // placeholders: XXXXDEFF, and SEPA's NOTPROVIDED for a missing reference
@@ -610,12 +606,7 @@ func (s *Scanner) hexColon(b *best, w []byte, p, lo int) {
 	}
 	if p+17 <= len(w) && s.types.Has(MAC_ADDRESS) {
 		sep := w[p+2]
-		ok := sep == ':' || sep == '-'
-		for k := 0; ok && k < 6; k++ {
-			i := p + 3*k
-			ok = isHex(w[i]) && isHex(w[i+1]) && (k == 5 || w[i+2] == sep)
-		}
-		if ok && wordEnd(w, p+17) && !(p+18 < len(w) && w[p+17] == sep && isHex(w[p+18])) && !(p >= 2 && w[p-1] == sep && isHex(w[p-2])) {
+		if (sep == ':' || sep == '-') && hexPairs(w, p, 6, sep) && wordEnd(w, p+17) && !(p+18 < len(w) && w[p+17] == sep && isHex(w[p+18])) && !(p >= 2 && w[p-1] == sep && isHex(w[p-2])) {
 			s.offer(b, p, p+17, MAC_ADDRESS, s.ctxScore(w, lo, p, 0.85, 0.95, ctxMAC))
 			return
 		}
@@ -687,14 +678,24 @@ func (s *Scanner) iptablesMAC(b *best, w []byte, p int) bool {
 	if p+41 > len(w) || !wordEnd(w, p+41) || !s.types.Has(MAC_ADDRESS) {
 		return false
 	}
-	for k := range 14 {
-		i := p + 3*k
-		if !isHex(w[i]) || !isHex(w[i+1]) || k < 13 && w[i+2] != ':' {
-			return false
-		}
+	if !hexPairs(w, p, 14, ':') {
+		return false
 	}
 	if s.offer(b, p, p+17, MAC_ADDRESS, 0.9) {
 		s.holdCell(Match{Start: p + 18, End: p + 35, Type: MAC_ADDRESS, Score: 0.9})
+	}
+	return true
+}
+
+// hexPairs reports whether n pairs of hex digits joined by sep start at
+// p (the caller knows 3n-1 bytes are there): a MAC address's six, or the
+// fourteen of iptables' MAC= field.
+func hexPairs(w []byte, p, n int, sep byte) bool {
+	for k := range n {
+		i := p + 3*k
+		if !isHex(w[i]) || !isHex(w[i+1]) || k < n-1 && w[i+2] != sep {
+			return false
+		}
 	}
 	return true
 }

@@ -567,14 +567,14 @@ func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
 	case 9:
 		if ITIN(d) {
 			score := float32(0.9) // X12's qualifier for a taxpayer id, as for an SSN below
-			if !x12Qualified(w, p, "SY340F") {
+			if !x12Qualified(w, p, x12TaxID) {
 				score = s.bareTopicScore(w, lo, US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER, p, s.ctxScore(w, lo, p, 0.3, 0.9, ctxITIN), 0.6)
 			}
 			s.offer(b, p, e, US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER, score)
 		} else if ValidSSN(d) {
 			// A taxpayer id that is not an ITIN is an SSN.
 			score := float32(0.9)
-			if !x12Qualified(w, p, "SY340F") { // (0F: an enrolment's subscriber number)
+			if !x12Qualified(w, p, x12TaxID) {
 				score = s.ctxScore(w, lo, p, 0.3, 0.9, ctxSSN)
 			}
 			if score < 0.9 {
@@ -632,6 +632,10 @@ func (s *Scanner) plainNumber(b *best, w []byte, p, lo int, g *groups) {
 		}
 	}
 }
+
+// x12TaxID are the X12 qualifiers that say an element is a taxpayer id:
+// SY (REF's SSN), 34 (NM1's SSN), 0F (an enrolment's subscriber number).
+const x12TaxID = "SY340F"
 
 // x12Qualified reports whether the element before p in an X12 segment is
 // one of the two-character qualifiers in quals, which say what the element
@@ -879,8 +883,7 @@ func (s *Scanner) dicom(b *best, w []byte, p, e0 int) {
 // versionWord reports whether a lower-case word labels a version, which
 // may have an IPv4 address's shape: firmware 1.18.4.1.
 func versionWord(word []byte) bool {
-	switch string(word) {
-	case "version", "ver", "v", "release", "build", "firmware", "fw", "rev", "revision", "oid", "vers":
+	if string(word) == "v" || ctxVersion.has(word) {
 		return true
 	}
 	// Glued to what it versions, as keys and tags write it: osversion
@@ -1161,12 +1164,9 @@ func clockTail(w []byte, e int) (int, bool) {
 			n = 1 // a or p glued to the time, as claim notes write it: 8:30a
 		}
 		e += n
-		if e+3 <= len(w) && w[e] == ' ' && (wordAt(w, e+1, "ET") || wordAt(w, e+1, "PT") || wordAt(w, e+1, "CT") || wordAt(w, e+1, "MT")) && wordEnd(w, e+3) {
-			return e + 3, true // US zones in two letters, after AM or PM: 3:12 PM ET
-		}
 		for _, z := range usZones {
 			if wordAt(w, e, z) && wordEnd(w, e+len(z)) {
-				return e + len(z), true // and named: 11 AM Eastern
+				return e + len(z), true // 3:12 PM ET, 11 AM Eastern
 			}
 		}
 	} else {
@@ -1201,9 +1201,9 @@ func (s *Scanner) hourRange(w []byte, i int) {
 	}
 }
 
-// usZones are the names of North America's zones as written after a
-// time's AM or PM.
-var usZones = [...]string{" Eastern", " Central", " Mountain", " Pacific"}
+// usZones are North America's zones as written after a time's AM or PM,
+// in two letters or by name.
+var usZones = [...]string{" ET", " PT", " CT", " MT", " Eastern", " Central", " Mountain", " Pacific"}
 
 // paddedTimeAt is timeAt that also takes a one-digit hour (9:30).
 func paddedTimeAt(w []byte, i int) int {
